@@ -1,0 +1,345 @@
+"""TOML config -> validated settings. The only place that reads files or the environment for config.
+
+A typo or a missing key becomes one `ConfigError` line naming the file, the key and the fix;
+the CLI turns it into exit code 2. Every setting but the contract's keys has a default (the
+Lampang FY2568 guideline), so a config with only the contract keys is complete.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from gsync import vocab
+
+
+class ConfigError(Exception):
+    """The config cannot be used. The message is one line: where, what, and how to fix it."""
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ProvinceCfg(Section):
+    name: str
+    fiscal_year: int = Field(ge=2500, le=2700, description="Buddhist Era, e.g. 2568")
+    timezone: str = "Asia/Bangkok"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError) as e:
+            raise ValueError(f"unknown time zone {v!r}; use an IANA name like 'Asia/Bangkok'") from e
+        return v
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class DistrictCfg(Section):
+    name: str
+    tambons: list[str] = Field(min_length=1)
+    emails: list[str] = Field(default_factory=list)
+    aliases: list[str] = Field(default_factory=list)  # other spellings, e.g. "เมือง"
+
+    @field_validator("emails")
+    @classmethod
+    def _lower(cls, v: list[str]) -> list[str]:
+        return [e.strip().lower() for e in v]
+
+
+class DeadlinesCfg(Section):
+    q1: dt.date | None = None
+    q2: dt.date | None = None
+    q3: dt.date | None = None
+    q4: dt.date | None = None
+    day: int = Field(15, ge=1, le=28, description="day of the quarter's last month")
+    extra_holidays: list[dt.date] = Field(default_factory=list)
+    extra_working_days: list[dt.date] = Field(default_factory=list)
+
+    def explicit(self) -> dict[int, dt.date]:
+        pinned = {1: self.q1, 2: self.q2, 3: self.q3, 4: self.q4}
+        return {q: d for q, d in pinned.items() if d is not None}
+
+
+class FormCfg(Section):
+    form_id: str | None = None
+    csv: Path | None = None
+    # gsync field -> question title (defaults: the Lampang Form); ids pin questions by id.
+    questions: dict[str, str] = Field(default_factory=lambda: dict(vocab.FORM_QUESTIONS))
+    question_ids: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("questions")
+    @classmethod
+    def _merge_defaults(cls, v: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(v) - set(vocab.FORM_QUESTIONS))
+        if unknown:
+            raise ValueError(
+                f"unknown field {unknown[0]!r}; fields are: {', '.join(vocab.FORM_QUESTIONS)}"
+            )
+        return {**vocab.FORM_QUESTIONS, **v}
+
+    @model_validator(mode="after")
+    def _one_of(self) -> FormCfg:
+        _exactly_one(self, "form_id", "csv")
+        return self
+
+
+class DriveCfg(Section):
+    folder_id: str | None = None
+    path: Path | None = None
+
+    @model_validator(mode="after")
+    def _one_of(self) -> DriveCfg:
+        _exactly_one(self, "folder_id", "path")
+        return self
+
+
+class SheetCfg(Section):
+    spreadsheet_id: str | None = None
+    path: Path | None = None
+
+    @model_validator(mode="after")
+    def _one_of(self) -> SheetCfg:
+        _exactly_one(self, "spreadsheet_id", "path")
+        return self
+
+
+class GoogleCfg(Section):
+    credentials: Path | None = None
+    endpoint: str | None = None
+    timeout: float = Field(60.0, gt=0)
+    max_retries: int = Field(6, ge=0, le=20)
+
+    @field_validator("endpoint")
+    @classmethod
+    def _scheme_host(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        if not (v.startswith("http://") or v.startswith("https://")):
+            raise ValueError("must start with http:// or https://, e.g. 'http://127.0.0.1:8089'")
+        return v.rstrip("/")
+
+
+class RulesCfg(Section):
+    """Completeness rules (domain.md). Each can be switched off; the province edits them."""
+
+    required_answers: list[str] = Field(default_factory=lambda: list(vocab.FORM_REQUIRED))
+    report_file: bool = True
+    every_centre_active: bool = True
+    date_inside_quarter: bool = True
+    known_category: bool = True
+    participants_positive: bool = True
+    totals_match: bool = True
+    totals_tolerance: int = Field(0, ge=0)
+    known_tambon: bool = True
+    readable_dates: bool = True
+    check_respondent: bool = True
+
+
+class VocabularyCfg(Section):
+    groups: dict[str, str] = Field(default_factory=lambda: dict(vocab.GROUP_NAMES))
+    group_aliases: dict[str, list[str]] = Field(default_factory=lambda: dict(vocab.GROUP_ALIASES))
+    missions: dict[str, list[str]] = Field(default_factory=lambda: dict(vocab.MISSIONS))
+    dimensions: dict[str, list[str]] = Field(default_factory=lambda: dict(vocab.DIMENSIONS))
+    volunteer_types: dict[str, list[str]] = Field(
+        default_factory=lambda: dict(vocab.VOLUNTEER_TYPES)
+    )
+    sectors: dict[str, list[str]] = Field(default_factory=lambda: dict(vocab.SECTORS))
+
+    def terms_by_group(self) -> dict[str, dict[str, list[str]]]:
+        return {"3.1": self.missions, "3.2": self.dimensions, "3.3": self.volunteer_types}
+
+
+class ColumnsCfg(Section):
+    activities: dict[str, list[str]] = Field(default_factory=lambda: dict(vocab.ACTIVITY_COLUMNS))
+    centres: dict[str, list[str]] = Field(default_factory=lambda: dict(vocab.REGISTER_COLUMNS))
+
+
+class LimitsCfg(Section):
+    """Caps that keep a hostile or broken file from taking the run down."""
+
+    max_file_bytes: int = 50 * 1024 * 1024
+    max_unzipped_bytes: int = 200 * 1024 * 1024
+    max_rows: int = 20_000
+    max_cell_chars: int = 5_000
+
+
+class StateCfg(Section):
+    path: Path = Path(".gsync/state.sqlite")
+
+
+class Settings(Section):
+    province: ProvinceCfg
+    districts: list[DistrictCfg] = Field(min_length=1)
+    deadlines: DeadlinesCfg = DeadlinesCfg()
+    form: FormCfg | None = None
+    drive: DriveCfg | None = None
+    sheet: SheetCfg
+    google: GoogleCfg = GoogleCfg()
+    rules: RulesCfg = RulesCfg()
+    vocabulary: VocabularyCfg = VocabularyCfg()
+    columns: ColumnsCfg = ColumnsCfg()
+    limits: LimitsCfg = LimitsCfg()
+    state: StateCfg = StateCfg()
+    source_file: Path | None = None  # where this was loaded from (set by load_settings)
+
+    @model_validator(mode="after")
+    def _channels(self) -> Settings:
+        if self.form is None and self.drive is None:
+            raise ValueError("configure at least one channel: a [form] or a [drive] section")
+        names = [d.name for d in self.districts]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"district {dupes[0]!r} is listed twice under [[districts]]")
+        return self
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return self.province.tz
+
+    @property
+    def fiscal_year(self) -> int:
+        return self.province.fiscal_year
+
+    def district(self, name: str) -> DistrictCfg:
+        return next(d for d in self.districts if d.name == name)
+
+    def district_choices(self) -> dict[str, list[str]]:
+        """Canonical district name -> aliases, with "เมือง" for the capital district."""
+        out: dict[str, list[str]] = {}
+        for d in self.districts:
+            aliases = list(d.aliases)
+            if d.name == "เมือง" + self.province.name:
+                aliases.append("เมือง")
+            out[d.name] = aliases
+        return out
+
+    def uses_google(self) -> bool:
+        return bool(
+            (self.form and self.form.form_id)
+            or (self.drive and self.drive.folder_id)
+            or self.sheet.spreadsheet_id
+        )
+
+
+def _exactly_one(model: BaseModel, a: str, b: str) -> None:
+    has_a, has_b = getattr(model, a) is not None, getattr(model, b) is not None
+    if has_a == has_b:
+        raise ValueError(f"set exactly one of '{a}' or '{b}'")
+
+
+_RELATIVE_PATHS = (("form", "csv"), ("drive", "path"), ("sheet", "path"), ("google", "credentials"), ("state", "path"))
+
+
+def parse_settings(data: dict[str, Any], *, source: Path | None = None) -> Settings:
+    """Validate a parsed TOML document. Relative paths are made relative to `source`'s folder."""
+    where = str(source) if source else "config"
+    try:
+        settings = Settings.model_validate(data)
+    except ValidationError as e:
+        raise ConfigError(_one_line(where, e, data)) from None
+    if source is None:
+        return settings
+    base = source.resolve().parent
+    updates: dict[str, Any] = {"source_file": source.resolve()}
+    for section, key in _RELATIVE_PATHS:
+        sect = getattr(settings, section)
+        value = getattr(sect, key) if sect is not None else None
+        if value is not None and not Path(value).is_absolute():
+            updates[section] = sect.model_copy(update={key: base / value})
+    return settings.model_copy(update=updates)
+
+
+def load_settings(path: str | Path) -> Settings:
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found; pass --config with the path of your .toml file") from None
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read the config file ({e.strerror})") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: the config file is not UTF-8 text; save it as UTF-8") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: not valid TOML: {e}; check quotes and brackets on that line") from None
+    return parse_settings(data, source=path)
+
+
+def _one_line(where: str, error: ValidationError, data: dict[str, Any]) -> str:
+    """The first validation error as `file: [section] key: what is wrong; how to fix`."""
+    err = error.errors()[0]
+    loc = [str(p) for p in err["loc"]]
+    key = _format_loc(loc, data)
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        parent = _lookup(data, loc[:-1])
+        allowed = _allowed_keys(loc[:-1])
+        hint = difflib.get_close_matches(loc[-1], allowed, n=1)
+        fix = f"did you mean '{hint[0]}'?" if hint else f"allowed keys: {', '.join(sorted(allowed))}"
+        del parent
+        return f"{where}: {key}: unknown key; {fix}"
+    if kind == "missing":
+        return f"{where}: {key}: required key is missing; add it (see config/demo.toml for an example)"
+    msg = err["msg"].removeprefix("Value error, ")
+    return f"{where}: {key}: {msg}"
+
+
+def _format_loc(loc: list[str], data: dict[str, Any]) -> str:
+    if not loc:
+        return "(top level)"
+    if loc[0] == "districts" and len(loc) > 1 and loc[1].isdigit():
+        i = int(loc[1])
+        districts = data.get("districts") or []
+        label = districts[i].get("name", f"#{i + 1}") if i < len(districts) and isinstance(districts[i], dict) else f"#{i + 1}"
+        rest = ".".join(loc[2:])
+        return f"[[districts]] {label}" + (f" {rest}" if rest else "")
+    if len(loc) == 1:
+        return f"[{loc[0]}]"
+    return f"[{loc[0]}] " + ".".join(loc[1:])
+
+
+def _lookup(data: dict[str, Any], loc: list[str]) -> Any:
+    cur: Any = data
+    for part in loc:
+        if isinstance(cur, list) and part.isdigit():
+            cur = cur[int(part)]
+        elif isinstance(cur, dict):
+            cur = cur.get(part, {})
+    return cur
+
+
+def _allowed_keys(loc: list[str]) -> list[str]:
+    model: Any = Settings
+    for part in loc:
+        if part.isdigit():
+            continue
+        field = model.model_fields.get(part)
+        if field is None:
+            return []
+        ann = field.annotation
+        model = next(
+            (a for a in getattr(ann, "__args__", (ann,)) if isinstance(a, type) and issubclass(a, BaseModel)),
+            None,
+        )
+        if model is None:
+            args = getattr(ann, "__args__", ())
+            model = next((a for a in args if isinstance(a, type) and issubclass(a, BaseModel)), None)
+            if model is None:
+                return []
+    return [k for k in model.model_fields if k != "source_file"]
+
+
+Channel = Literal["form", "drive", "sheet"]
