@@ -1,0 +1,511 @@
+"""Completeness and timeliness: who reported what, for which quarter, and what is wrong with it.
+
+Pure: takes the responses, the listed files with what was parsed out of them, what staff
+marked in the master, and `now`. Returns one Report per district and quarter, the submissions
+nobody could attribute, and the reporting rates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from gsync import calendar, thai
+from gsync.config import DistrictCfg, Settings
+from gsync.models import (
+    Activity,
+    FileKind,
+    FileRef,
+    FormResponse,
+    ParsedFile,
+    Problem,
+    QuarterRates,
+    Report,
+    Unattributed,
+)
+
+# Thai messages for staff, one per problem code. `{}` fields come from the problem's place.
+MESSAGES = {
+    "no_report_file": "ไม่มีไฟล์แบบรายงานผลการดำเนินงานที่อ่านได้",
+    "unreadable_file": "อ่านไฟล์ไม่ได้: {detail}",
+    "centre_without_activity": "ศูนย์ฯ ตำบล{tambon} ไม่มีกิจกรรมในไตรมาสนี้",
+    "date_outside_quarter": "วันที่ {date} อยู่นอกไตรมาสที่ {quarter} ({start} ถึง {end})",
+    "unknown_category": "ประเภท/ภารกิจกิจกรรม “{text}” ไม่อยู่ในรายการของแนวทาง",
+    "no_participants": "ไม่ระบุจำนวนผู้เข้าร่วม หรือจำนวนเป็นศูนย์ ({text})",
+    "totals_mismatch": "{what}ที่กรอกในแบบฟอร์ม ({declared}) ไม่ตรงกับในไฟล์รายงาน ({counted})",
+    "unauthorized_respondent": "ผู้ส่ง {email} ไม่อยู่ในรายชื่อผู้มีสิทธิ์รายงานของอำเภอ{district}: ยังไม่นับเป็นรายงาน จนกว่าเจ้าหน้าที่จะกดยอมรับ",
+    "missing_answer": "ไม่ได้ตอบคำถาม “{question}” ในแบบฟอร์ม",
+    "unknown_tambon": "ตำบล “{text}” ไม่ใช่ตำบลของอำเภอ{district}",
+    "attachment_unavailable": "ไฟล์แนบในแบบฟอร์มไม่มีในโฟลเดอร์ที่ gsync อ่านได้: ยังตรวจเนื้อหาไม่ได้",
+    "district_conflict": "ไฟล์ระบุอำเภอ{found} แต่{where}ระบุอำเภอ{used}",
+    "quarter_conflict": "ไฟล์ระบุไตรมาสที่ {found} แต่{where}ระบุไตรมาสที่ {used}",
+}
+
+# Problems that are worth showing but do not make a report incomplete.
+NOT_BLOCKING = frozenset({"truncated", "attachment_unavailable"})
+
+FIELD_LABELS = {
+    "district": "อำเภอ",
+    "quarter": "ไตรมาส",
+    "reporter": "ชื่อ-สกุล ผู้รายงาน",
+    "position": "ตำแหน่ง",
+    "phone": "เบอร์โทรศัพท์",
+    "centres_active": "จำนวนศูนย์ที่ดำเนินกิจกรรม",
+    "activities": "จำนวนกิจกรรม",
+    "participants": "จำนวนผู้เข้าร่วม",
+    "report_files": "แนบแบบรายงานผลการดำเนินงาน",
+}
+
+
+def problem(code: str, *, source: str | None = None, row: int | None = None, **fields: object) -> Problem:
+    return Problem(code=code, message=MESSAGES[code].format(**fields), source=source, row=row)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class StaffInput:
+    """What staff typed into the master that gsync reads back."""
+
+    excused: frozenset[str] = frozenset()  # Report.key
+    accepted_responses: frozenset[str] = frozenset()  # FormResponse.id
+    notes: dict[str, str] = field(default_factory=dict)  # Report.key -> note
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A listed file and what was made of it. `parsed` is None when it could not be fetched."""
+
+    ref: FileRef
+    parsed: ParsedFile | None
+    response_id: str | None = None  # set for a Form attachment
+
+
+@dataclass
+class Outcome:
+    reports: list[Report]
+    unattributed: list[Unattributed]
+    rates: list[QuarterRates]
+    responses: list[tuple[FormResponse, str | None, int | None, bool]]  # (r, district, quarter, counts)
+
+
+@dataclass
+class _Bucket:
+    responses: list[FormResponse] = field(default_factory=list)
+    files: list[Incoming] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def judge(
+    settings: Settings,
+    responses: Sequence[FormResponse],
+    incoming: Sequence[Incoming],
+    staff: StaffInput,
+    now: dt.datetime,
+) -> Outcome:
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    fy, tz = settings.fiscal_year, settings.tz
+    choices = settings.district_choices()
+    buckets: dict[tuple[str, int], _Bucket] = defaultdict(_Bucket)
+    unattributed: list[Unattributed] = []
+    response_rows: list[tuple[FormResponse, str | None, int | None, bool]] = []
+    where_response: dict[str, tuple[str, int]] = {}
+
+    for r in sorted(responses, key=lambda r: (r.created_at, r.id)):
+        district = thai.match_name(r.answers.get("district", ""), choices)
+        quarter = thai.parse_quarter(r.answers.get("quarter", ""))
+        if district is None or quarter is None:
+            what = "อำเภอ" if district is None else "ไตรมาส"
+            unattributed.append(Unattributed(
+                source="form", id=r.id, received_at=r.created_at,
+                name=f"คำตอบแบบฟอร์ม {thai.format_thai_date(r.created_at.astimezone(tz).date())} ({r.email or 'ไม่ทราบอีเมล'})",
+                reason=f"ระบุ{what}ไม่ได้: “{r.answers.get('district' if district is None else 'quarter', '')}”",
+            ))
+            response_rows.append((r, district, quarter, False))
+            continue
+        bucket = buckets[(district, quarter)]
+        allowed = settings.district(district).emails
+        if (
+            settings.rules.check_respondent and allowed and (r.email or "") not in allowed
+            and r.id not in staff.accepted_responses
+        ):
+            bucket.problems.append(problem(
+                "unauthorized_respondent", source=r.id, email=r.email or "(ไม่ทราบ)", district=district
+            ))
+            response_rows.append((r, district, quarter, False))
+            continue
+        bucket.responses.append(r)
+        where_response[r.id] = (district, quarter)
+        response_rows.append((r, district, quarter, True))
+
+    seen: set[str] = set()
+    evidence: list[tuple[Incoming, str, str]] = []
+    for item in incoming:
+        if item.ref.id in seen:
+            continue  # the same Drive file through both channels counts once
+        seen.add(item.ref.id)
+        if item.response_id is not None:
+            if item.response_id not in where_response:
+                continue  # its response is unattributed or not (yet) accepted
+            district, quarter = where_response[item.response_id]
+            found = _attribute_file(settings, item, choices)
+            conflicts = _conflicts(found, district, quarter, "แบบฟอร์ม", item.ref.name)
+            buckets[(district, quarter)].files.append(item)
+            buckets[(district, quarter)].problems.extend(conflicts)
+            continue
+        found = _attribute_file(settings, item, choices)
+        district, quarter, reason, conflicts = _decide(found, item)
+        if district is not None and quarter is None and _is_evidence(item):
+            evidence.append((item, district, reason))
+            continue
+        if district is None or quarter is None:
+            unattributed.append(Unattributed(
+                source="drive", id=item.ref.id, name="/".join((*item.ref.folders, item.ref.name)),
+                reason=reason, received_at=item.ref.received_at,
+            ))
+            continue
+        buckets[(district, quarter)].files.append(item)
+        buckets[(district, quarter)].problems.extend(conflicts)
+
+    for item, district, reason in evidence:
+        quarter = _nearest_report(item, district, buckets)
+        if quarter is None:
+            unattributed.append(Unattributed(
+                source="drive", id=item.ref.id, name="/".join((*item.ref.folders, item.ref.name)),
+                reason=reason, received_at=item.ref.received_at,
+            ))
+        else:
+            buckets[(district, quarter)].files.append(item)
+
+    cal = calendar.WorkCalendar(settings.deadlines.extra_holidays, settings.deadlines.extra_working_days)
+    due_dates = calendar.deadlines(fy, settings.deadlines.explicit(), day=settings.deadlines.day, cal=cal)
+    reports = []
+    for d in settings.districts:
+        for q in calendar.quarters_of_year(fy):
+            reports.append(_report(settings, d, q, due_dates[q], buckets.get((d.name, q), _Bucket()), staff, now))
+    return Outcome(reports, unattributed, rates(reports, now, tz), response_rows)
+
+
+# --- attribution ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Clues:
+    """Where a file says it belongs, by source, most trusted first."""
+
+    district: list[tuple[str, str]]  # (district, where)
+    quarter: list[tuple[int, str]]
+
+
+_WHERE_HEADER, _WHERE_FOLDER, _WHERE_NAME, _WHERE_DATES = "หัวรายงาน", "โฟลเดอร์", "ชื่อไฟล์", "วันที่กิจกรรม"
+
+
+def _attribute_file(settings: Settings, item: Incoming, choices: dict[str, list[str]]) -> _Clues:
+    districts: list[tuple[str, str]] = []
+    quarters: list[tuple[int, str]] = []
+    parsed = item.parsed
+    if parsed is not None and parsed.header_district:
+        found = thai.match_name(parsed.header_district, choices) or find_district(parsed.header_district, choices)
+        if found:
+            districts.append((found, _WHERE_HEADER))
+    if parsed is not None and parsed.header_quarter:
+        quarters.append((parsed.header_quarter, _WHERE_HEADER))
+    for folder in reversed(item.ref.folders):  # the innermost folder is the most specific
+        found = find_district(folder, choices)
+        if found:
+            districts.append((found, _WHERE_FOLDER))
+            break
+    for folder in reversed(item.ref.folders):
+        q = thai.quarter_in_name(folder)
+        if q:
+            quarters.append((q, _WHERE_FOLDER))
+            break
+    found = find_district(item.ref.name, choices)
+    if found:
+        districts.append((found, _WHERE_NAME))
+    q = thai.quarter_in_name(item.ref.name)
+    if q:
+        quarters.append((q, _WHERE_NAME))
+    if parsed is not None and parsed.activities:
+        qs = {calendar.quarter_of(a.date) for a in parsed.activities if a.date}
+        if len(qs) == 1:
+            (afy, aq), = qs
+            if afy == settings.fiscal_year:
+                quarters.append((aq, _WHERE_DATES))
+    return _Clues(districts, quarters)
+
+
+EVIDENCE_WINDOW = dt.timedelta(days=7)
+
+
+def _is_evidence(item: Incoming) -> bool:
+    return item.parsed is not None and item.parsed.kind is FileKind.EVIDENCE
+
+
+def _nearest_report(item: Incoming, district: str, buckets: dict[tuple[str, int], _Bucket]) -> int | None:
+    """A photo with no quarter belongs with the report uploaded beside it (same folder, within a week)."""
+    best: tuple[dt.timedelta, int] | None = None
+    for (d, q), bucket in buckets.items():
+        if d != district:
+            continue
+        for other in bucket.files:
+            if other.ref.folders != item.ref.folders or _is_evidence(other):
+                continue
+            gap = abs(other.ref.received_at - item.ref.received_at)
+            if gap <= EVIDENCE_WINDOW and (best is None or gap < best[0]):
+                best = (gap, q)
+    return best[1] if best else None
+
+
+def _decide(found: _Clues, item: Incoming) -> tuple[str | None, int | None, str, list[Problem]]:
+    district = found.district[0][0] if found.district else None
+    quarter = found.quarter[0][0] if found.quarter else None
+    if district is None and quarter is None:
+        reason = "ระบุอำเภอและไตรมาสไม่ได้ จากหัวรายงาน โฟลเดอร์ หรือชื่อไฟล์"
+    elif district is None:
+        reason = "ระบุอำเภอไม่ได้ จากหัวรายงาน โฟลเดอร์ หรือชื่อไฟล์"
+    else:
+        reason = "ระบุไตรมาสไม่ได้ จากหัวรายงาน โฟลเดอร์ ชื่อไฟล์ หรือวันที่กิจกรรม"
+    if district is None or quarter is None:
+        return district, quarter, reason, []
+    name = item.ref.name
+    problems = [
+        problem("district_conflict", source=name, found=other, where=where, used=district)
+        for other, where in found.district[1:] if other != district
+    ][:1] + [
+        problem("quarter_conflict", source=name, found=other, where=where, used=quarter)
+        for other, where in found.quarter[1:] if other != quarter and where != _WHERE_DATES
+    ][:1]
+    return district, quarter, "", problems
+
+
+def _conflicts(found: _Clues, district: str, quarter: int, where: str, name: str) -> list[Problem]:
+    out = []
+    header_d = [d for d, w in found.district if w == _WHERE_HEADER]
+    if header_d and header_d[0] != district:
+        out.append(problem("district_conflict", source=name, found=header_d[0], where=where, used=district))
+    header_q = [q for q, w in found.quarter if w == _WHERE_HEADER]
+    if header_q and header_q[0] != quarter:
+        out.append(problem("quarter_conflict", source=name, found=header_q[0], where=where, used=quarter))
+    return out
+
+
+def find_district(text: str, choices: dict[str, list[str]]) -> str | None:
+    """The district named inside free text (a file or folder name): the longest name found wins."""
+    key = thai.name_key(text)
+    if not key:
+        return None
+    hits = []
+    for canonical, aliases in choices.items():
+        for name in (canonical, *aliases):
+            nk = thai.name_key(name)
+            if nk and nk in key:
+                hits.append((len(nk), canonical))
+    if not hits:
+        # a typo'd name: try each word on its own
+        for word in re.split(r"[\s_\-.()]+", thai.clean(text)):
+            m = thai.match_name(word, choices) if len(thai.name_key(word)) >= 4 else None
+            if m:
+                return m
+        return None
+    hits.sort(reverse=True)
+    best_len = hits[0][0]
+    best = {c for n, c in hits if n == best_len}
+    return hits[0][1] if len(best) == 1 else None
+
+
+# --- one report -------------------------------------------------------------------------
+
+_DUPLICATE_SUFFIX = re.compile(r"(\s*\(\d+\)|\s*-\s*สำเนา|\s*copy|\s*สำเนา(ของ)?)+$", re.I)
+_FORM_SUFFIX = re.compile(r"\s+-\s+[^-]+$")  # Google Forms appends " - <respondent name>"
+
+
+def stem_key(name: str) -> str:
+    """A file name without extension, Drive's ` (1)` and copy suffixes: re-uploads share it."""
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    stem = re.sub(r"^(copy of|สำเนาของ)\s*", "", stem.strip(), flags=re.I)
+    for _ in range(3):
+        stem = _DUPLICATE_SUFFIX.sub("", stem).strip()
+    return thai.name_key(stem)
+
+
+def _report(
+    settings: Settings, d: DistrictCfg, q: int, deadline: dt.date, bucket: _Bucket, staff: StaffInput, now: dt.datetime
+) -> Report:
+    tz, rules = settings.tz, settings.rules
+    key = f"{d.name}|Q{q}"
+    problems = list(bucket.problems)
+    files = sorted(bucket.files, key=lambda i: (i.ref.received_at, i.ref.modified_at or i.ref.received_at, i.ref.id))
+    counted, superseded = _latest_versions(files)
+    receipts = [r.created_at for r in bucket.responses] + [i.ref.received_at for i in files]
+    submitted = min(receipts).astimezone(tz) if receipts else None
+
+    activities: list[tuple[str, Activity]] = []
+    centres = []
+    readable_report = False
+    attachment_pending = False
+    for item in counted:
+        if item.parsed is None:
+            attachment_pending = True
+            continue
+        problems.extend(p.model_copy(update={"source": p.source or item.ref.name}) for p in item.parsed.problems)
+        if item.parsed.kind is FileKind.ACTIVITY:
+            readable_report = True
+        activities.extend((item.ref.id, a) for a in item.parsed.activities)
+        centres.extend((item.ref.id, c) for c in item.parsed.centres)
+    activities = _dedupe_rows(activities)
+
+    tambons = {t: t for t in d.tambons}
+    start, end = calendar.quarter_range(settings.fiscal_year, q)
+    active: set[str] = set()
+    checked: list[tuple[str, Activity]] = []
+    for file_id, a in activities:
+        src = _name_of(files, file_id)
+        tambon = thai.match_name(a.tambon, tambons)
+        if tambon is None:
+            if rules.known_tambon:
+                problems.append(problem("unknown_tambon", source=src, row=a.row, text=a.tambon or "(ว่าง)", district=d.name))
+        else:
+            a = a.model_copy(update={"tambon": tambon})
+        if a.date is not None and not (start <= a.date <= end):
+            if rules.date_inside_quarter:
+                problems.append(problem(
+                    "date_outside_quarter", source=src, row=a.row, date=thai.format_thai_date(a.date),
+                    quarter=q, start=thai.format_thai_date(start), end=thai.format_thai_date(end),
+                ))
+        elif a.date is not None and tambon is not None:
+            active.add(tambon)
+        if a.mission is None and rules.known_category:
+            problems.append(problem("unknown_category", source=src, row=a.row, text=a.category_raw or "(ว่าง)"))
+        if (a.participants is None or a.participants <= 0) and rules.participants_positive:
+            problems.append(problem("no_participants", source=src, row=a.row, text=a.participants_raw or "ว่าง"))
+        checked.append((file_id, a))
+    if not rules.readable_dates:
+        problems = [p for p in problems if p.code != "unreadable_date"]
+
+    latest = max(bucket.responses, key=lambda r: (r.last_submitted_at, r.id)) if bucket.responses else None
+    questions = settings.form.questions if settings.form else {}
+    for r in bucket.responses:
+        for f in rules.required_answers:
+            # report_files is judged as no_report_file, across both channels
+            if f != "report_files" and questions.get(f) and not r.answers.get(f, "").strip():
+                problems.append(problem("missing_answer", source=r.id, question=questions[f]))
+    received = bool(receipts)
+    if received and rules.report_file and not readable_report and not attachment_pending:
+        problems.append(problem("no_report_file"))
+    if attachment_pending and not readable_report:
+        problems.append(problem("attachment_unavailable"))
+    if readable_report and rules.every_centre_active:
+        for t in d.tambons:
+            if t not in active:
+                problems.append(problem("centre_without_activity", tambon=t))
+    if latest is not None and readable_report and rules.totals_match:
+        problems.extend(_totals(latest, checked, active, rules.totals_tolerance))
+
+    excused = key in staff.excused
+    if excused:
+        timeliness = "excused"
+    elif submitted is not None:
+        timeliness = "on_time" if calendar.is_on_time(submitted, deadline, tz) else "late"
+    elif calendar.is_due(now, deadline, tz):
+        timeliness = "missing"
+    else:
+        timeliness = "not_yet_due"
+    problems = _unique(problems)
+    complete = None if not received else not any(p.code not in NOT_BLOCKING for p in problems)
+    return Report(
+        district=d.name, quarter=q, deadline=deadline, timeliness=timeliness, complete=complete,  # type: ignore[arg-type]
+        submitted_at=submitted, problems=problems, responses=bucket.responses,
+        files=[i.ref for i in files if i in counted], superseded=[i.ref for i in superseded],
+        activities=checked, centres=centres, centres_expected=len(d.tambons),
+        centres_active=len(active), excused=excused, note=staff.notes.get(key, ""),
+    )
+
+
+def _latest_versions(files: list[Incoming]) -> tuple[list[Incoming], list[Incoming]]:
+    """Drop files a later upload replaces: same name stem, or a later report covering all its centres."""
+    superseded: list[Incoming] = []
+    for i, older in enumerate(files):
+        if older.parsed is None or older.parsed.kind in (FileKind.EVIDENCE,):
+            continue
+        for newer in files[i + 1:]:
+            if newer.parsed is None or newer.parsed.kind is not older.parsed.kind:
+                continue
+            if stem_key(newer.ref.name) == stem_key(older.ref.name) or _covers(newer.parsed, older.parsed):
+                superseded.append(older)
+                break
+    return [f for f in files if f not in superseded], superseded
+
+
+def _covers(newer: ParsedFile, older: ParsedFile) -> bool:
+    def places(p: ParsedFile) -> set[str]:
+        return {thai.name_key(a.tambon) for a in p.activities} | {thai.name_key(c.tambon + c.name) for c in p.centres}
+
+    old = places(older)
+    return bool(old) and old <= places(newer)
+
+
+def _dedupe_rows(rows: list[tuple[str, Activity]]) -> list[tuple[str, Activity]]:
+    """The same activity in two files counts once: the later file's row wins."""
+    by_key: dict[tuple[str, ...], tuple[str, Activity]] = {}
+    for file_id, a in rows:
+        key = (thai.name_key(a.tambon), thai.name_key(a.centre), thai.name_key(a.name), a.date.isoformat() if a.date else a.date_raw)
+        by_key.pop(key, None)
+        by_key[key] = (file_id, a)
+    return list(by_key.values())
+
+
+def _totals(r: FormResponse, rows: list[tuple[str, Activity]], active: set[str], tolerance: int) -> list[Problem]:
+    counted = {
+        "centres_active": len(active),
+        "activities": len(rows),
+        "participants": sum(a.participants or 0 for _, a in rows),
+    }
+    out = []
+    for f, n in counted.items():
+        text = r.answers.get(f, "")
+        try:
+            declared = thai.parse_int(text)
+        except ValueError:
+            declared = None
+        if declared is not None and abs(declared - n) > tolerance:
+            out.append(problem("totals_mismatch", source=r.id, what=FIELD_LABELS[f], declared=f"{declared:,}", counted=f"{n:,}"))
+    return out
+
+
+def _name_of(files: list[Incoming], file_id: str) -> str:
+    return next((i.ref.name for i in files if i.ref.id == file_id), file_id)
+
+
+def _unique(problems: Iterable[Problem]) -> list[Problem]:
+    seen, out = set(), []
+    for p in problems:
+        k = (p.code, p.message, p.source, p.row)
+        if k not in seen:
+            seen.add(k)
+            out.append(p)
+    return out
+
+
+# --- rates ------------------------------------------------------------------------------
+
+
+def rates(reports: Sequence[Report], now: dt.datetime, tz: dt.tzinfo) -> list[QuarterRates]:
+    """Reporting rates per quarter, DHIS2-style: expected = reports due (or already in), less excused."""
+    out = []
+    for q in sorted({r.quarter for r in reports}):
+        rs = [r for r in reports if r.quarter == q]
+        expected = [r for r in rs if not r.excused and (r.submitted_at or calendar.is_due(now, r.deadline, tz))]
+        received = [r for r in expected if r.submitted_at is not None]
+        on_time = [r for r in received if r.timeliness == "on_time"]
+        out.append(QuarterRates(
+            quarter=q, expected=len(expected), received=len(received), on_time=len(on_time),
+            complete=sum(1 for r in received if r.complete),
+            reporting_rate=len(received) / len(expected) if expected else None,
+            on_time_rate=len(on_time) / len(expected) if expected else None,
+            centres_active=sum(r.centres_active for r in rs),
+            centres_expected=sum(r.centres_expected for r in rs),
+        ))
+    return out

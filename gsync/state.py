@@ -1,0 +1,128 @@
+"""What gsync has seen, at which version, and what it parsed out of it (SQLite, stdlib).
+
+Changes are staged during a run and committed only after the master was written, so a crash
+at any point leaves the state of the last good run. A corrupt database is moved aside and
+rebuilt from the sources (the master stays the source of staff input, so nothing is lost).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import sqlite3
+from pathlib import Path
+
+from gsync.models import ParsedFile
+
+log = logging.getLogger(__name__)
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS files (
+  id TEXT PRIMARY KEY, version TEXT NOT NULL, name TEXT NOT NULL,
+  first_received TEXT NOT NULL, parse_key TEXT
+);
+CREATE TABLE IF NOT EXISTS parsed (parse_key TEXT PRIMARY KEY, json TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+class State:
+    def __init__(self, path: Path | None) -> None:
+        """`path=None` keeps everything in memory (dry runs, tests)."""
+        self.path = path
+        self.rebuilt = False
+        self._db = self._open()
+        self._staged_files: dict[str, tuple[str, str, str, str | None]] = {}
+        self._staged_parsed: dict[str, str] = {}
+        self._staged_kv: dict[str, str] = {}
+
+    def _open(self) -> sqlite3.Connection:
+        if self.path is None:
+            db = sqlite3.connect(":memory:")
+            db.executescript(SCHEMA)
+            return db
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            db = sqlite3.connect(self.path)
+            if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                raise sqlite3.DatabaseError("quick_check failed")
+            db.executescript(SCHEMA)
+            return db
+        except sqlite3.DatabaseError as e:
+            aside = self.path.with_suffix(f".corrupt-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}")
+            log.warning("state database %s is corrupt (%s); moved to %s and rebuilding from the sources", self.path, e, aside)
+            self.path.replace(aside)
+            self.rebuilt = True
+            db = sqlite3.connect(self.path)
+            db.executescript(SCHEMA)
+            return db
+
+    # --- reads (see staged values first) ---
+
+    def file_version(self, file_id: str) -> tuple[str, str | None] | None:
+        if file_id in self._staged_files:
+            v = self._staged_files[file_id]
+            return v[0], v[3]
+        row = self._db.execute("SELECT version, parse_key FROM files WHERE id = ?", (file_id,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def first_received(self, file_id: str) -> dt.datetime | None:
+        row = self._db.execute("SELECT first_received FROM files WHERE id = ?", (file_id,)).fetchone()
+        return dt.datetime.fromisoformat(row[0]) if row else None
+
+    def parsed(self, parse_key: str) -> ParsedFile | None:
+        text = self._staged_parsed.get(parse_key)
+        if text is None:
+            row = self._db.execute("SELECT json FROM parsed WHERE parse_key = ?", (parse_key,)).fetchone()
+            text = row[0] if row else None
+        return ParsedFile.model_validate_json(text) if text else None
+
+    def get(self, key: str) -> str | None:
+        if key in self._staged_kv:
+            return self._staged_kv[key]
+        row = self._db.execute("SELECT value FROM kv WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def get_json(self, key: str) -> object:
+        text = self.get(key)
+        return json.loads(text) if text else None
+
+    # --- staged writes ---
+
+    def stage_file(self, file_id: str, version: str, name: str, received: dt.datetime, parse_key: str | None) -> None:
+        first = self.first_received(file_id)
+        keep = min(first, received) if first else received
+        self._staged_files[file_id] = (version, name, keep.isoformat(), parse_key)
+
+    def stage_parsed(self, parse_key: str, parsed: ParsedFile) -> None:
+        self._staged_parsed[parse_key] = parsed.model_dump_json()
+
+    def stage(self, key: str, value: str) -> None:
+        self._staged_kv[key] = value
+
+    def stage_json(self, key: str, value: object) -> None:
+        self.stage(key, json.dumps(value, ensure_ascii=False, sort_keys=True))
+
+    def commit(self) -> None:
+        """Make this run's staged changes durable. Call only after the master was written."""
+        with self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO files (id, version, name, first_received, parse_key) VALUES (?, ?, ?, ?, ?)",
+                [(k, *v) for k, v in self._staged_files.items()],
+            )
+            self._db.executemany(
+                "INSERT OR REPLACE INTO parsed (parse_key, json) VALUES (?, ?)", self._staged_parsed.items()
+            )
+            self._db.executemany("INSERT OR REPLACE INTO kv (key, value) VALUES (?, ?)", self._staged_kv.items())
+        self._staged_files.clear()
+        self._staged_parsed.clear()
+        self._staged_kv.clear()
+
+    def discard(self) -> None:
+        self._staged_files.clear()
+        self._staged_parsed.clear()
+        self._staged_kv.clear()
+
+    def close(self) -> None:
+        self._db.close()
