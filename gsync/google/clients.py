@@ -1,0 +1,130 @@
+"""Credentials and API clients, built once per run from `[google]` settings.
+
+Least scopes: Drive and Forms read-only, Sheets read-write. A key file readable by other users
+is warned about. Supported credentials: a service-account key, an authorized-user file (from
+`gsync login`, cached with 0600 permissions), or Application Default Credentials.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import stat
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import google.auth
+import google_auth_httplib2
+import gspread
+from google.auth.credentials import Credentials
+from google.auth.exceptions import DefaultCredentialsError
+from google.auth.transport.requests import AuthorizedSession
+from google.oauth2 import credentials as user_credentials
+from google.oauth2 import service_account
+from googleapiclient import discovery
+
+from gsync.accounting import Accounting
+from gsync.config import Settings
+from gsync.errors import SourceError
+from gsync.google.retry import RetryPolicy
+from gsync.google.transport import RetryingAdapter, RetryingHttp
+
+log = logging.getLogger(__name__)
+
+SCOPES = (
+    "https://www.googleapis.com/auth/drive.readonly",
+    "https://www.googleapis.com/auth/forms.body.readonly",
+    "https://www.googleapis.com/auth/forms.responses.readonly",
+    "https://www.googleapis.com/auth/spreadsheets",
+)
+
+
+def load_credentials(path: Path | None, scopes: tuple[str, ...] = SCOPES) -> Credentials:
+    if path is None:
+        try:
+            creds, _ = google.auth.default(scopes=list(scopes))
+        except DefaultCredentialsError as e:
+            raise SourceError(
+                "no Google credentials: set [google] credentials to a service-account key file, "
+                "or run `gcloud auth application-default login`"
+            ) from e
+        return creds
+    try:
+        info = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SourceError(f"[google] credentials {path} not found; download the service account's JSON key there") from None
+    except ValueError:
+        raise SourceError(f"[google] credentials {path} is not a JSON key file; download it again from the Cloud console") from None
+    mode = path.stat().st_mode
+    if mode & (stat.S_IRGRP | stat.S_IROTH):
+        log.warning("credentials file %s is readable by other users; run: chmod 600 %s", path, path)
+    kind = info.get("type")
+    if kind == "service_account":
+        return service_account.Credentials.from_service_account_info(info, scopes=list(scopes))
+    if kind == "authorized_user":
+        return user_credentials.Credentials.from_authorized_user_info(info, scopes=list(scopes))
+    raise SourceError(
+        f"[google] credentials {path}: type {kind!r} is not supported; use a service-account key "
+        "(type service_account) or an authorized-user file (type authorized_user, from `gsync login`)"
+    )
+
+
+class GoogleClients:
+    """The three API clients over the retrying, counting transports."""
+
+    def __init__(self, credentials: Credentials, accounting: Accounting, *, endpoint: str | None = None,
+                 timeout: float = 60.0, policy: RetryPolicy | None = None) -> None:
+        self.credentials = credentials
+        self.accounting = accounting
+        self.endpoint = endpoint
+        self.timeout = timeout
+        self.policy = policy or RetryPolicy()
+
+    @classmethod
+    def from_settings(cls, settings: Settings, accounting: Accounting, policy: RetryPolicy | None = None) -> GoogleClients:
+        g = settings.google
+        creds = load_credentials(g.credentials)
+        pol = policy or RetryPolicy(max_attempts=g.max_retries + 1)
+        return cls(creds, accounting, endpoint=g.endpoint, timeout=g.timeout, policy=pol)
+
+    @property
+    def service_account_email(self) -> str | None:
+        return getattr(self.credentials, "service_account_email", None)
+
+    def _http(self) -> google_auth_httplib2.AuthorizedHttp:
+        inner = RetryingHttp(self.policy, self.accounting, endpoint=self.endpoint, timeout=self.timeout)
+        return google_auth_httplib2.AuthorizedHttp(self.credentials, http=inner)
+
+    def _build(self, api: str, version: str) -> Any:
+        options = None
+        if self.endpoint:
+            options = {"api_endpoint": self.endpoint + "/" + _service_path(api, version)}
+        return discovery.build(api, version, http=self._http(), static_discovery=True, cache_discovery=False,
+                               client_options=options)
+
+    @cached_property
+    def drive(self) -> Any:
+        return self._build("drive", "v3")
+
+    @cached_property
+    def forms(self) -> Any:
+        return self._build("forms", "v1")
+
+    @cached_property
+    def sheets(self) -> gspread.Client:
+        session = AuthorizedSession(self.credentials)
+        adapter = RetryingAdapter(self.policy, self.accounting, endpoint=self.endpoint, timeout=self.timeout)
+        session.mount("https://", adapter)
+        session.mount("http://", adapter)
+        client = gspread.Client(auth=None, session=session)  # type: ignore[arg-type]
+        client.set_timeout(self.timeout)
+        return client
+
+
+def _service_path(api: str, version: str) -> str:
+    """The API's servicePath from the discovery document bundled with google-api-python-client."""
+    from importlib import resources
+
+    doc = resources.files("googleapiclient").joinpath(f"discovery_cache/documents/{api}.{version}.json")
+    return json.loads(doc.read_text(encoding="utf-8"))["servicePath"]
