@@ -448,13 +448,19 @@ def _covers(newer: ParsedFile, older: ParsedFile) -> bool:
 
 
 def _dedupe_rows(rows: list[tuple[str, Activity]]) -> list[tuple[str, Activity]]:
-    """The same activity in two files counts once: the later file's row wins."""
-    by_key: dict[tuple[str, ...], tuple[str, Activity]] = {}
-    for file_id, a in rows:
-        key = (thai.name_key(a.tambon), thai.name_key(a.centre), thai.name_key(a.name), a.date.isoformat() if a.date else a.date_raw)
-        by_key.pop(key, None)
-        by_key[key] = (file_id, a)
-    return list(by_key.values())
+    """The same activity in two files counts once: the later file's rows win.
+
+    Rows of one file never replace each other: two identical lines typed into one report are
+    the district's to explain, not gsync's to merge away.
+    """
+    def key(a: Activity) -> tuple[str, ...]:
+        return (thai.name_key(a.tambon), thai.name_key(a.centre), thai.name_key(a.name),
+                a.date.isoformat() if a.date else a.date_raw)
+
+    latest_file: dict[tuple[str, ...], str] = {}
+    for file_id, a in rows:  # rows come in file order, oldest file first
+        latest_file[key(a)] = file_id
+    return [(file_id, a) for file_id, a in rows if latest_file[key(a)] == file_id]
 
 
 def _totals(r: FormResponse, rows: list[tuple[str, Activity]], active: set[str], tolerance: int) -> list[Problem]:

@@ -159,9 +159,12 @@ def render(settings: Settings, outcome: Outcome, now: dt.datetime) -> list[Table
     )
     for r in reports:
         names = {f.id: f.name for f in r.files}
+        seen: dict[str, int] = {}
         for file_id, a in r.activities:
+            base = _hash(r.key, thai.name_key(a.tambon), thai.name_key(a.centre), thai.name_key(a.name), a.date or a.date_raw)
+            seen[base] = seen.get(base, 0) + 1  # the same line typed twice keeps both rows
             acts.rows.append([
-                _hash(r.key, thai.name_key(a.tambon), thai.name_key(a.centre), thai.name_key(a.name), a.date or a.date_raw),
+                base if seen[base] == 1 else f"{base}-{seen[base]}",
                 r.district, r.quarter, a.tambon, a.centre, a.name, a.group or "", a.mission or a.category_raw,
                 thai.format_thai_date(a.date) if a.date else a.date_raw, a.place, a.participants
                 if a.participants is not None else a.participants_raw, ", ".join(a.sectors) or a.sectors_raw,
@@ -178,7 +181,6 @@ def render(settings: Settings, outcome: Outcome, now: dt.datetime) -> list[Table
                 _hash(r.key, p.code, p.message, p.source, p.row), r.district, r.quarter, p.code, p.message,
                 _source_name(p.source, r), p.row,
             ])
-    _dedupe_keys(acts)
     _dedupe_keys(centres)
     _dedupe_keys(probs)
 
