@@ -69,7 +69,7 @@ def be_date(d: dt.date, style: int) -> object:
     """A date the way one of five officers would type it."""
     y = d.year + 543
     if style == 0:
-        return dt.datetime(d.year, d.month, d.day)  # a real Excel date
+        return dt.datetime(d.year, d.month, d.day)  # noqa: DTZ001 - Excel cells have no time zone
     if style == 1:
         return f"{d.day} {MONTHS_SHORT[d.month - 1]} {y % 100}".translate(THAI_DIGITS)
     if style == 2:

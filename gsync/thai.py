@@ -171,8 +171,23 @@ def name_key(s: object) -> str:
     return _key(s if isinstance(s, str) else str(s))
 
 
+_INDEX_CACHE: dict[int, tuple[object, dict[str, set[str]]]] = {}
+
+
 def _choices_index(choices: Mapping[str, Iterable[str]] | Iterable[str]) -> dict[str, set[str]]:
-    """name_key -> the canonical names it stands for."""
+    """name_key -> the canonical names it stands for (cached per vocabulary object)."""
+    cached = _INDEX_CACHE.get(id(choices))
+    if cached is not None and cached[0] is choices:
+        return cached[1]
+    index = _build_index(choices)
+    if isinstance(choices, Mapping):  # config vocabularies live for the run: worth keeping
+        if len(_INDEX_CACHE) > 256:
+            _INDEX_CACHE.clear()
+        _INDEX_CACHE[id(choices)] = (choices, index)
+    return index
+
+
+def _build_index(choices: Mapping[str, Iterable[str]] | Iterable[str]) -> dict[str, set[str]]:
     if isinstance(choices, str):
         choices = [choices]
     pairs: Iterable[tuple[str, Iterable[str]]]
@@ -249,7 +264,7 @@ def match_term(text: object, vocab: Mapping[str, Iterable[str]]) -> str | None:
     return _match_term(text, vocab, contain=True)
 
 
-def _match_term(text: object, vocab: Mapping[str, Iterable[str]], *, contain: bool) -> str | None:
+def _match_term(text: object, vocab: Mapping[str, Iterable[str]], *, contain: bool, fuzzy: bool = True) -> str | None:
     cleaned = to_arabic_digits(clean(text))
     full = name_key(cleaned)
     if not full:
@@ -263,7 +278,7 @@ def _match_term(text: object, vocab: Mapping[str, Iterable[str]], *, contain: bo
             return next(iter(hit)) if len(hit) == 1 else None
 
     if not contain:
-        return _fuzzy_term(bare, index)
+        return _fuzzy_term(bare, index) if fuzzy else None
     contained = [
         (k, c) for k, cs in index.items() if len(k) >= _MIN_CONTAINED and k in full for c in cs
     ]
@@ -319,7 +334,9 @@ def split_terms(
         if not fragment:
             continue
         # As a whole first, but not by containment: that would swallow the other words.
-        term = _match_term(_strip_sector_prefix(fragment), vocab, contain=False)
+        # A fuzzy match of several words would swallow a short term beside a long one
+        # ("ประชาสังคม รัฐ"), so a multi-word fragment must match exactly as a whole.
+        term = _match_term(_strip_sector_prefix(fragment), vocab, contain=False, fuzzy=" " not in fragment)
         if term:
             found.add(term)
             continue

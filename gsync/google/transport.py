@@ -9,9 +9,9 @@ to the credentials' own token_uri.
 
 from __future__ import annotations
 
+import http.client
 import logging
 import re
-import socket
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -94,7 +94,11 @@ class RetryingHttp:
             try:
                 resp, content = self.http.request(uri, method, body=body, headers=headers,
                                                   redirections=redirections, connection_type=connection_type)
-            except (OSError, httplib2.HttpLib2Error, socket.timeout) as e:
+            # http.client.HTTPException: a connection dropped mid-body (IncompleteRead) is not an
+            # OSError; httplib2 lets it through from response.read(). Retried like a drop.
+            except (TimeoutError, OSError, httplib2.HttpLib2Error, http.client.HTTPException) as e:
+                if isinstance(e, http.client.HTTPException):
+                    self._drop_connections()  # the half-read socket must not be reused
                 if attempt == self.policy.max_attempts:
                     raise
                 self._wait(mid, attempt, None, f"{type(e).__name__}")
@@ -112,6 +116,16 @@ class RetryingHttp:
         log.warning("%s: %s; retry %d of %d in %.1fs", mid, why, attempt, self.policy.max_attempts - 1, delay)
         self.accounting.retry()
         self.policy.sleep(delay)
+
+    def _drop_connections(self) -> None:
+        """Close httplib2's pooled connections (added for truncated-body retries)."""
+        for conn in list(getattr(self.http, "connections", {}).values()):
+            try:
+                conn.close()
+            except OSError:
+                pass
+        if hasattr(self.http, "connections"):
+            self.http.connections.clear()
 
     # googleapiclient and google-auth-httplib2 touch these
     def add_credentials(self, *a: Any, **k: Any) -> None:

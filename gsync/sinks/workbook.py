@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,6 +25,8 @@ from gsync.sinks.tables import STATUS_COLOURS, Cell, Table
 log = logging.getLogger(__name__)
 
 FORMULA_STARTS = ("=", "+", "-", "@")
+EXCEL_MAX_CHARS = 32_767  # what one Excel cell holds
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
 _STAFF_FILL = PatternFill("solid", fgColor="FFF9E6")
 
@@ -49,7 +52,7 @@ class WorkbookSink:
         return out
 
     def write(self, tables: Sequence[Table], existing: dict[str, list[list[Cell]]]) -> int:
-        merged = {t.title: merge(t, existing.get(t.title)) for t in tables}
+        merged = {t.title: [[_storable(c) for c in row] for row in merge(t, existing.get(t.title))] for t in tables}
         changed = [t.title for t in tables if not same_rows(merged[t.title], existing.get(t.title) or [])]
         if not any(not t.append_only and t.title in changed for t in tables) and self.path.exists():
             return 0  # only the log would change: nothing to write
@@ -65,21 +68,40 @@ class WorkbookSink:
                 wb.remove(wb[t.title])
             _write_sheet(wb.create_sheet(t.title, index), t, merged[t.title])
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        # A run killed mid-write leaves its temporary file; the run lock says no one else is
+        # writing now, so any such file is a dead run's partial copy.
+        for stale in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+            stale.unlink(missing_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
         os.close(fd)
         try:
             wb.save(tmp)
+            if self.path.exists():  # keep the mode the operator gave the master
+                os.chmod(tmp, self.path.stat().st_mode & 0o7777)
             with open(tmp, "rb") as f:
                 os.fsync(f.fileno())
             os.replace(tmp, self.path)
         except OSError as e:
             Path(tmp).unlink(missing_ok=True)
             raise SinkError(f"cannot write the master workbook {self.path}: {e.strerror}; check the folder's permissions and free space") from e
+        except Exception as e:  # lxml reports a failed write (a full disk: IO_EFBIG, IO_ENOSPC) as its own error
+            Path(tmp).unlink(missing_ok=True)
+            raise SinkError(f"cannot write the master workbook {self.path} ({type(e).__name__}: {e}); check the folder's permissions and free space") from e
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
         log.info("wrote %s (%d tab(s) changed: %s)", self.path, len(changed), ", ".join(changed))
         return len(changed) or 1
+
+
+def _storable(value: Cell) -> Cell:
+    """Text as a worksheet can hold it: no control characters or lone surrogates (a file name or
+    an answer carrying one must not fail the whole write), at most Excel's 32,767 characters."""
+    if isinstance(value, str):
+        value = _NOT_XML.sub("", value)
+        if len(value) > EXCEL_MAX_CHARS:
+            value = value[: EXCEL_MAX_CHARS - 1] + "…"
+    return value
 
 
 def _write_sheet(ws, t: Table, rows: list[list[Cell]]) -> None:  # type: ignore[no-untyped-def]
@@ -100,7 +122,7 @@ def _write_sheet(ws, t: Table, rows: list[list[Cell]]) -> None:  # type: ignore[
                     cell.fill = fill
             elif r_idx > 1 and c_idx > len(t.headers):
                 cell.fill = _STAFF_FILL
-    for c_idx, h in enumerate(t.all_headers, start=1):
+    for c_idx in range(1, len(t.all_headers) + 1):
         cell = ws.cell(row=1, column=c_idx)
         cell.font = Font(bold=True)
         cell.fill = _HEADER_FILL

@@ -1003,3 +1003,14 @@ def test_mask_pii_hides_every_mobile(number, sep):
     typed = f"{number[:3]}{sep}{number[3:6]}{sep}{number[6:]}"
     masked = thai.mask_pii(f"โทร {typed} ค่ะ")
     assert masked == f"โทร xxx-xxx-xx{number[-2:]} ค่ะ"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("ประชาสังคม รัฐ", ("รัฐ", "ประชาสังคม")), ("รัฐ ประชาสังคม", ("รัฐ", "ประชาสังคม"))],
+    ids=["long-then-short", "short-then-long"],
+)
+def test_split_terms_does_not_swallow_a_short_term_beside_a_long_one(text: str, expected: tuple) -> None:
+    from gsync.vocab import SECTORS
+
+    assert thai.split_terms(text, SECTORS)[0] == expected
