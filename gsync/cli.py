@@ -210,5 +210,24 @@ def demo_cmd(target: Path) -> None:
     click.echo(f"next: gsync status --config {config_path} --now {now.isoformat()} --json")
 
 
+@main.command("doctor")
+@click.option("--config", "config_path", required=True, type=click.Path(path_type=Path),
+              help="The province's TOML config, e.g. config/lampang-2568.toml.")
+@handle_errors
+def doctor_cmd(config_path: Path) -> None:
+    """Check the config, the credentials and access to the Form, the Drive folder and the
+    master (reads only). Exit 0 when every check passes, 1 otherwise."""
+    from gsync.doctor import format_checks, run_doctor
+
+    settings = load_settings(config_path)
+    checks = run_doctor(settings, None)
+    for line in format_checks(checks):
+        click.echo(line)
+    failed = sum(1 for c in checks if not c.ok)
+    click.echo(f"\n{len(checks) - failed} passed, {failed} failed" + ("" if failed else ": ready for gsync sync"))
+    if failed:
+        sys.exit(1)
+
+
 if __name__ == "__main__":
     main()

@@ -25,6 +25,21 @@ CREATE TABLE IF NOT EXISTS files (
 CREATE TABLE IF NOT EXISTS parsed (parse_key TEXT PRIMARY KEY, json TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+_PROBES = (
+    "SELECT id, version, name, first_received, parse_key FROM files LIMIT 1",
+    "SELECT parse_key, json FROM parsed LIMIT 1",
+    "SELECT key, value FROM kv LIMIT 1",
+)
+
+
+def _text(s: str) -> str:
+    """SQLite text is UTF-8: a file name with bytes that are not (a zip made on Thai Windows, cp874,
+    unpacked here) reaches Python with lone surrogates. Keep it, escaped, rather than fail the run."""
+    try:
+        s.encode("utf-8")
+        return s
+    except UnicodeEncodeError:
+        return s.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 class State:
@@ -43,13 +58,18 @@ class State:
             db.executescript(SCHEMA)
             return db
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = None
         try:
             db = sqlite3.connect(self.path)
             if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                 raise sqlite3.DatabaseError("quick_check failed")
             db.executescript(SCHEMA)
+            for probe in _PROBES:  # a sound SQLite file that is not gsync's state (another version, another tool)
+                db.execute(probe).fetchall()
             return db
         except sqlite3.DatabaseError as e:
+            if db is not None:
+                db.close()
             aside = self.path.with_suffix(f".corrupt-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}")
             log.warning("state database %s is corrupt (%s); moved to %s and rebuilding from the sources", self.path, e, aside)
             self.path.replace(aside)
@@ -61,6 +81,7 @@ class State:
     # --- reads (see staged values first) ---
 
     def file_version(self, file_id: str) -> tuple[str, str | None] | None:
+        file_id = _text(file_id)
         if file_id in self._staged_files:
             v = self._staged_files[file_id]
             return v[0], v[3]
@@ -68,6 +89,7 @@ class State:
         return (row[0], row[1]) if row else None
 
     def first_received(self, file_id: str) -> dt.datetime | None:
+        file_id = _text(file_id)
         row = self._db.execute("SELECT first_received FROM files WHERE id = ?", (file_id,)).fetchone()
         return dt.datetime.fromisoformat(row[0]) if row else None
 
@@ -93,7 +115,7 @@ class State:
     def stage_file(self, file_id: str, version: str, name: str, received: dt.datetime, parse_key: str | None) -> None:
         first = self.first_received(file_id)
         keep = min(first, received) if first else received
-        self._staged_files[file_id] = (version, name, keep.isoformat(), parse_key)
+        self._staged_files[_text(file_id)] = (_text(version), _text(name), keep.isoformat(), parse_key)
 
     def stage_parsed(self, parse_key: str, parsed: ParsedFile) -> None:
         self._staged_parsed[parse_key] = parsed.model_dump_json()

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from gsync import calendar, thai
 from gsync.config import Settings
-from gsync.models import Report
+from gsync.models import FormResponse, Report
 from gsync.rules import Outcome, StaffInput
 
 Cell = str | int | float | None
@@ -157,6 +157,7 @@ def render(settings: Settings, outcome: Outcome, now: dt.datetime) -> list[Table
         staff=[NOTE],
         widths=[14, 14, 8, 24, 70, 30, 6],
     )
+    responses_by_id = {resp.id: resp for resp, *_ in outcome.responses}
     for r in reports:
         names = {f.id: f.name for f in r.files}
         seen: dict[str, int] = {}
@@ -179,7 +180,7 @@ def render(settings: Settings, outcome: Outcome, now: dt.datetime) -> list[Table
         for p in r.problems:
             probs.rows.append([
                 _hash(r.key, p.code, p.message, p.source, p.row), r.district, r.quarter, p.code, p.message,
-                _source_name(p.source, r), p.row,
+                _source_name(p.source, responses_by_id, tz), p.row,
             ])
     _dedupe_keys(centres)
     _dedupe_keys(probs)
@@ -243,11 +244,13 @@ def _report_row(r: Report, tz: dt.tzinfo) -> list[Cell]:
     ]
 
 
-def _source_name(source: str | None, r: Report) -> str:
+def _source_name(source: str | None, responses: dict[str, FormResponse], tz: dt.tzinfo) -> str:
+    """A file name as is; a form response as who sent it and when, which staff can find."""
     if source is None:
         return ""
-    if any(x.id == source for x in r.responses):
-        return f"แบบฟอร์ม ({source})"
+    resp = responses.get(source)
+    if resp is not None:
+        return f"แบบฟอร์ม: {resp.email or 'ไม่ทราบอีเมล'} {thai_datetime(resp.created_at, tz)}"
     return source
 
 
