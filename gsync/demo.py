@@ -131,8 +131,8 @@ def build(target: Path) -> tuple[Path, dt.datetime]:
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(["ประทับเวลา", "ที่อยู่อีเมล", *QUESTION_TITLES])
-    for ts, email, district, q, reporter, phone, (c, a, p), files in responses:
-        w.writerow([ts, email, district, QUARTER_CHOICES[q], reporter, "นักวิชาการพัฒนาชุมชน", phone, c, a, p, files, "",
+    for ts, email, district, q, reporter, phone, (c, a, people), files in responses:
+        w.writerow([ts, email, district, QUARTER_CHOICES[q], reporter, "นักวิชาการพัฒนาชุมชน", phone, c, a, people, files, "",
                     "", ""])
     (target / "responses.csv").write_text(buf.getvalue(), encoding="utf-8-sig")
     config = target / "demo.toml"

@@ -17,6 +17,7 @@ from gsync import calendar, thai
 from gsync.config import DistrictCfg, Settings
 from gsync.models import (
     Activity,
+    Centre,
     FileKind,
     FileRef,
     FormResponse,
@@ -343,7 +344,7 @@ def _report(
     submitted = min(receipts).astimezone(tz) if receipts else None
 
     activities: list[tuple[str, Activity]] = []
-    centres = []
+    centres: list[tuple[str, Centre]] = []
     readable_report = False
     attachment_pending = False
     for item in counted:

@@ -536,9 +536,9 @@ def parse_sheet(
     result = SheetResult()
     if header is None:
         if info_without_table:
-            scan_header_info([[p] for p in sheet.preface] + buffer, info)
+            scan_header_info([*([p] for p in sheet.preface), *buffer], info)
         return result
-    scan_header_info([[p] for p in sheet.preface] + buffer[: header.row], info)
+    scan_header_info([*([p] for p in sheet.preface), *buffer[: header.row]], info)
     result.kind = header.kind
     result.complete = not header.missing
     for f in header.missing:

@@ -51,12 +51,12 @@ def same_rows(a: list[list[Cell]], b: list[list[Cell]]) -> bool:
 
 def merge(table: Table, existing: list[list[Cell]] | None) -> list[list[Cell]]:
     """The tab's new content (header row first), keyed by column 0, staff columns preserved."""
-    headers = table.all_headers
+    headers: list[Cell] = list(table.all_headers)
     width = len(headers)
     if table.append_only:
         old = [list(r) for r in (existing or [])[1:] if r and r[0] not in (None, "")]
-        keys = {r[0] for r in old}
-        return [headers] + old + [r for r in table.rows if r[0] not in keys]
+        seen = {r[0] for r in old}
+        return [headers, *old, *(r for r in table.rows if r[0] not in seen)]
 
     staff_old: dict[Cell, dict[str, Cell]] = {}
     order: list[Cell] = []
@@ -72,7 +72,7 @@ def merge(table: Table, existing: list[list[Cell]] | None) -> list[list[Cell]]:
     new_rows = {_norm(r[0]): r for r in table.rows}
     known = set(order)
     keys = [k for k in order if k in new_rows] + [k for k in new_rows if k not in known]
-    out = [headers]
+    out: list[list[Cell]] = [headers]
     for k in keys:
         row = list(new_rows[k]) + [None] * len(table.staff)
         for j, h in enumerate(table.staff):
@@ -90,7 +90,7 @@ def orphaned_notes(table: Table, existing: list[list[Cell]] | None) -> list[list
     header = [str(h or "") for h in existing[0]]
     staff_idx = [header.index(h) for h in table.staff if h in header]
     alive = {_norm(r[0]) for r in table.rows}
-    out = []
+    out: list[list[Cell]] = []
     for r in existing[1:]:
         if not r or r[0] in (None, "") or _norm(r[0]) in alive:
             continue
