@@ -63,7 +63,10 @@ def load_credentials(path: Path | None, scopes: tuple[str, ...] = SCOPES) -> Cre
     if kind == "service_account":
         return service_account.Credentials.from_service_account_info(info, scopes=list(scopes))
     if kind == "authorized_user":
-        return user_credentials.Credentials.from_authorized_user_info(info, scopes=list(scopes))
+        creds = user_credentials.Credentials.from_authorized_user_info(info, scopes=list(scopes))
+        # google-auth always puts Google's token endpoint here; the contract says tokens come
+        # from the file's own token_uri (private endpoints, emulators).
+        return creds.with_token_uri(info["token_uri"]) if info.get("token_uri") else creds
     raise SourceError(
         f"[google] credentials {path}: type {kind!r} is not supported; use a service-account key "
         "(type service_account) or an authorized-user file (type authorized_user, from `gsync login`)"

@@ -65,6 +65,12 @@ def method_id(method: str, url: str) -> str:
     return f"other.{method}"
 
 
+def is_api_call(url: str, endpoint: str | None) -> bool:
+    """A Google API call (counted and retried), as opposed to google-auth's own lookups."""
+    host = urlsplit(url).hostname
+    return host in API_HOSTS or bool(endpoint and url.startswith(endpoint))
+
+
 def rewrite(url: str, endpoint: str | None) -> str:
     """Send an API URL to the endpoint override; leave token and other URLs alone."""
     if not endpoint:
@@ -88,6 +94,9 @@ class RetryingHttp:
     def request(self, uri: str, method: str = "GET", body: Any = None, headers: Any = None,
                 redirections: int = 5, connection_type: Any = None) -> tuple[httplib2.Response, bytes]:
         uri = rewrite(uri, self.endpoint)
+        if not is_api_call(uri, self.endpoint):  # google-auth's background lookups: not ours to retry
+            return self.http.request(uri, method, body=body, headers=headers,
+                                     redirections=redirections, connection_type=connection_type)
         mid = method_id(method, uri)
         for attempt in range(1, self.policy.max_attempts + 1):
             self.accounting.request(mid)
@@ -163,6 +172,8 @@ class RetryingAdapter(HTTPAdapter):
         mid = method_id(request.method or "GET", request.url)
         kwargs["timeout"] = kwargs.get("timeout") or self.timeout
         send = self.inner.send if self.inner is not None else super().send
+        if not is_api_call(request.url, self.endpoint):
+            return send(request, **kwargs)
         for attempt in range(1, self.policy.max_attempts + 1):
             self.accounting.request(mid)
             try:

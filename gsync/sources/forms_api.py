@@ -1,0 +1,287 @@
+"""The Google Form, online: the Forms API v1 (`forms.get` + `forms.responses.list`).
+
+Questions are mapped to gsync's fields once per run: by pinned question id
+(`[form.question_ids]`) first, else by exact title (compared with `thai.name_key`). A
+configured title that matches no question stops the run with the closest title, exactly like
+the CSV source: a renamed question must never drop its answers silently.
+
+Responses are read incrementally. Every response seen so far is kept in the state (raw, as
+the API gave it, so a changed mapping applies to old responses too) with the newest
+`lastSubmittedTime`; the next run asks only for responses submitted since then and merges
+them by `responseId` (an edited response replaces the old one). The state is only staged
+here: `sync.run` commits it after the master was written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.client
+import logging
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import httplib2
+from googleapiclient.errors import HttpError
+
+from gsync import thai
+from gsync.config import Settings
+from gsync.errors import ConfigMismatch, SourceError
+from gsync.google.retry import RATE_LIMIT_REASONS, error_message, error_reason
+from gsync.models import FileRef, FormResponse
+from gsync.sources.forms_csv import _missing_question
+from gsync.state import State
+from gsync.vocab import FORM_FILE_FIELDS
+
+log = logging.getLogger(__name__)
+
+STATE_VERSION = 1
+PAGE_SIZE = 5000  # the Forms API maximum
+_RFC3339_FRACTION = re.compile(r"(\.\d+)")
+
+
+def parse_time(text: str) -> dt.datetime:
+    """An RFC 3339 time from Google (`2024-12-10T02:10:05.123456789Z`) as an aware UTC datetime."""
+    s = text.strip()
+    if s.endswith(("Z", "z")):
+        s = s[:-1] + "+00:00"
+    s = _RFC3339_FRACTION.sub(lambda m: m.group(1)[:7], s, count=1)  # Python takes <= 6 digits
+    value = dt.datetime.fromisoformat(s)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC)
+
+
+def rfc3339(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class ApiFormSource:
+    def __init__(self, google: Any, settings: Settings, state: State) -> None:
+        assert settings.form is not None and settings.form.form_id
+        self.google = google
+        self.settings = settings
+        self.state = state
+        self.form_id = settings.form.form_id
+        self.questions = {f: t for f, t in settings.form.questions.items() if t}
+        self.question_ids = {f: q for f, q in settings.form.question_ids.items() if q}
+        self.state_key = f"forms:{self.form_id}:responses"
+
+    # --- the FormSource interface ---
+
+    def responses(self) -> list[FormResponse]:
+        form = self._call("forms.get", self.google.forms.forms().get(formId=self.form_id))
+        saved = self._saved()
+        titles = _question_titles(form)  # questionId -> title, in form order
+        columns = self._columns(titles, saved["titles"])
+        known_titles = {**saved["titles"], **titles}  # answers of deleted questions keep a title
+
+        stored: dict[str, dict[str, Any]] = saved["responses"]
+        since = saved["last"]
+        fresh = self._list(since)
+        changed = 0
+        for raw in fresh:
+            rid = raw.get("responseId")
+            if not rid:
+                continue
+            old = stored.get(rid)
+            if old is not None and old.get("lastSubmittedTime") == raw.get("lastSubmittedTime"):
+                continue  # the overlap of `>=`: already have this version
+            stored[rid] = _slim(raw, old)
+            changed += 1
+        last = max((r["lastSubmittedTime"] for r in stored.values() if r.get("lastSubmittedTime")),
+                   key=parse_time, default=since)
+        self.state.stage_json(self.state_key, {
+            "v": STATE_VERSION, "last": last, "titles": known_titles, "responses": stored,
+        })
+
+        unmapped = [t for q, t in titles.items() if q not in columns.values()]
+        if unmapped:
+            log.warning("the Form has %d question(s) not mapped to a field, kept as extra answers: %s",
+                        len(unmapped), ", ".join(unmapped))
+        out = [self._response(raw, columns, known_titles) for raw in stored.values()]
+        out.sort(key=lambda r: (r.created_at, r.id))
+        log.info("form %s: %d responses (%d new or edited since the last run)", self.form_id, len(out), changed)
+        return out
+
+    # --- mapping ---
+
+    def _columns(self, titles: Mapping[str, str], remembered: Mapping[str, str]) -> dict[str, str]:
+        """gsync field -> questionId. A pinned id wins over the title."""
+        where = f"[form] form_id {self.form_id}"
+        by_key: dict[str, str] = {}
+        for qid, title in titles.items():
+            by_key.setdefault(thai.name_key(title), qid)
+        columns: dict[str, str] = {}
+        for field in {**self.questions, **self.question_ids}:
+            pinned = self.question_ids.get(field)
+            if pinned:
+                if pinned not in titles:
+                    raise ConfigMismatch(
+                        f"{where}: [form.question_ids] {field} = \"{pinned}\" is not a question of the Form "
+                        f"(was it deleted?). Remove the pin to match by title, or set it to one of: "
+                        + ", ".join(f'{q} ("{t}")' for q, t in titles.items())
+                    )
+                columns[field] = pinned
+                continue
+            title = self.questions[field]
+            found = by_key.get(thai.name_key(title))
+            if found is None:
+                message = _missing_question(where, field, title, list(titles.values()))
+                was = next((q for q, t in remembered.items() if thai.name_key(t) == thai.name_key(title)), None)
+                if was is not None and was in titles:
+                    message += (
+                        f' (Question {was}, which gsync knew as "{title}", is now titled "{titles[was]}"; '
+                        f'to follow it whatever its title, set [form.question_ids] {field} = "{was}".)'
+                    )
+                raise ConfigMismatch(message)
+            columns[field] = found
+        return columns
+
+    def _response(self, raw: Mapping[str, Any], columns: Mapping[str, str],
+                  titles: Mapping[str, str]) -> FormResponse:
+        created = parse_time(raw["createTime"])
+        submitted = parse_time(raw.get("lastSubmittedTime") or raw["createTime"])
+        answers_raw: Mapping[str, Any] = raw.get("answers") or {}
+        received: Mapping[str, str] = raw.get("received") or {}
+        answers: dict[str, str] = {}
+        files: dict[str, tuple[FileRef, ...]] = {}
+        for field, qid in columns.items():
+            answer = answers_raw.get(qid) or {}
+            if field in FORM_FILE_FIELDS:
+                files[field] = tuple(
+                    FileRef(
+                        id=f["fileId"],
+                        name=f.get("fileName") or f"ไฟล์แนบในแบบฟอร์ม ({f['fileId']})",
+                        mime_type=f.get("mimeType") or "",
+                        received_at=parse_time(received[f["fileId"]]) if f["fileId"] in received else created,
+                        # A Form upload is never changed in place (an edit uploads a new file), so
+                        # its id is its version: sync's cache then downloads it once, not every run.
+                        version="upload:" + f["fileId"],
+                        channel="form",
+                    )
+                    for f in _file_answers(answer)
+                )
+            else:
+                answers[field] = thai.clean(", ".join(_text_answers(answer)))
+        if "report_files" in files:
+            answers["report_files"] = ", ".join(r.id for r in files["report_files"])
+        mapped = set(columns.values())
+        extra = {}
+        for qid, answer in answers_raw.items():
+            if qid in mapped:
+                continue
+            title = thai.clean(titles.get(qid) or f"question {qid}")
+            text = ", ".join(_text_answers(answer) + [f.get("fileName") or f["fileId"] for f in _file_answers(answer)])
+            if text.strip():
+                extra[title] = thai.clean(text)
+        email = (raw.get("respondentEmail") or "").strip().lower()
+        return FormResponse(
+            id=raw["responseId"],
+            created_at=created,
+            last_submitted_at=submitted,
+            email=email or None,
+            answers=answers,
+            report_files=files.get("report_files", ()),
+            photo_files=files.get("photos", ()),
+            extra=extra,
+        )
+
+    # --- API calls ---
+
+    def _list(self, since: str | None) -> list[dict[str, Any]]:
+        kwargs: dict[str, Any] = {"formId": self.form_id, "pageSize": PAGE_SIZE}
+        if since:
+            # Forms filters on lastSubmittedTime. Whole seconds and `>=`: nothing submitted in
+            # the same second as the newest response seen can be missed.
+            kwargs["filter"] = "timestamp >= " + rfc3339(parse_time(since).replace(microsecond=0))
+        out: list[dict[str, Any]] = []
+        while True:
+            page = self._call("forms.responses.list", self.google.forms.forms().responses().list(**kwargs))
+            out.extend(page.get("responses") or [])
+            kwargs["pageToken"] = page.get("nextPageToken")
+            if not kwargs["pageToken"]:
+                return out
+
+    def _saved(self) -> dict[str, Any]:
+        saved = self.state.get_json(self.state_key)
+        if not isinstance(saved, dict) or saved.get("v") != STATE_VERSION:
+            return {"last": None, "titles": {}, "responses": {}}
+        return {
+            "last": saved.get("last"),
+            "titles": dict(saved.get("titles") or {}),
+            "responses": dict(saved.get("responses") or {}),
+        }
+
+    def _call(self, what: str, request: Any) -> Any:
+        try:
+            return request.execute()
+        except HttpError as e:
+            status, reason = e.resp.status, error_reason(e.content)
+            if status == 404:
+                raise SourceError(
+                    f"[form] form_id {self.form_id}: the Forms API has no such form (404). Use the id in the "
+                    "Form's edit URL (docs.google.com/forms/d/<id>/edit), not the 1FAIpQL... id of the link "
+                    "respondents get" + self._share_hint()
+                ) from None
+            if status in (401, 403) and reason not in RATE_LIMIT_REASONS:
+                raise SourceError(
+                    f"[form] form_id {self.form_id}: permission denied ({status} {reason}: {error_message(e.content)})"
+                    + self._share_hint()
+                ) from None
+            raise SourceError(
+                f"Google Forms {what} failed: HTTP {status} {reason} {error_message(e.content)}; "
+                "nothing was written, run gsync again later"
+            ) from None
+        except (OSError, httplib2.HttpLib2Error, http.client.HTTPException) as e:
+            raise SourceError(
+                f"Google Forms {what} failed: {type(e).__name__}: {e}; nothing was written, run gsync again later"
+            ) from None
+
+    def _share_hint(self) -> str:
+        who = getattr(self.google, "service_account_email", None)
+        if who:
+            return f"; share the Form with {who} (as an editor: only editors can read responses)"
+        return "; the Google account in [google] credentials must be an editor of the Form"
+
+
+def _question_titles(form: Mapping[str, Any]) -> dict[str, str]:
+    """questionId -> item title for every question item (grids: the item title and the row)."""
+    out: dict[str, str] = {}
+    for item in form.get("items") or []:
+        title = item.get("title") or ""
+        q = (item.get("questionItem") or {}).get("question")
+        if q and q.get("questionId"):
+            out[q["questionId"]] = title
+        for row in (item.get("questionGroupItem") or {}).get("questions") or []:
+            if row.get("questionId"):
+                row_title = (row.get("rowQuestion") or {}).get("title") or ""
+                out[row["questionId"]] = f"{title} [{row_title}]" if row_title else title
+    return out
+
+
+def _text_answers(answer: Mapping[str, Any]) -> list[str]:
+    return [str(a.get("value", "")) for a in (answer.get("textAnswers") or {}).get("answers") or []]
+
+
+def _file_answers(answer: Mapping[str, Any]) -> list[dict[str, Any]]:
+    return [a for a in (answer.get("fileUploadAnswers") or {}).get("answers") or [] if a.get("fileId")]
+
+
+def _slim(raw: Mapping[str, Any], old: Mapping[str, Any] | None) -> dict[str, Any]:
+    """What the state keeps of a response, plus when each attached file was first received.
+
+    A file already attached before an edit keeps its receipt time; a file added by the edit
+    was received at the edit (lastSubmittedTime). On first sight every file counts from
+    createTime.
+    """
+    keep = {k: raw[k] for k in ("responseId", "createTime", "lastSubmittedTime", "respondentEmail", "answers") if k in raw}
+    previous: dict[str, str] = dict((old or {}).get("received") or {})
+    when_new = raw.get("lastSubmittedTime") if old is not None else raw.get("createTime")
+    received = {}
+    for answer in (raw.get("answers") or {}).values():
+        for f in _file_answers(answer):
+            received[f["fileId"]] = previous.get(f["fileId"]) or when_new or raw.get("createTime")
+    if received:
+        keep["received"] = received
+    return keep
