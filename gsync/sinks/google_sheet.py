@@ -1,0 +1,512 @@
+"""The master as a Google Sheet that provincial staff keep open all day.
+
+Same semantics as the offline workbook (`sinks/workbook.py`): rows are merged by key, a row
+never moves under a staff note, staff columns are carried over, and a run where only the
+append-only tabs (the sync log, the note archive) would change writes nothing at all.
+
+Cost, whatever the number of rows:
+  read:  1 `values.batchGet` for every gsync tab (plus 1 `spreadsheets.get` when the tab list
+         is not cached in the state yet, or a cached tab has disappeared);
+  write: at most 3 calls: 1 `spreadsheets.batchUpdate` only when a tab must be created, grown
+         or (re)formatted; 1 `values.batchUpdate` (RAW) with only the changed row blocks;
+         1 `values.batchClear` only when a tab shrank.
+
+Everything is written with valueInputOption=RAW: text a district typed ("=HYPERLINK(...)",
+"=IMPORTXML(...)", "+66 81...") is stored as text, never evaluated as a formula.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+from gspread.exceptions import APIError
+
+from gsync.config import Settings
+from gsync.errors import SinkError, SourceError
+from gsync.sinks import merge, same_rows
+from gsync.sinks.tables import (
+    STATUS_COLOURS,
+    TAB_ACTIVITIES,
+    TAB_ARCHIVE,
+    TAB_CENTRES,
+    TAB_LOG,
+    TAB_PROBLEMS,
+    TAB_RATES,
+    TAB_REPORTS,
+    TAB_RESPONSES,
+    TAB_STATUS,
+    TAB_UNATTRIBUTED,
+    Cell,
+    Table,
+)
+from gsync.state import State
+
+log = logging.getLogger(__name__)
+
+# Every tab gsync writes; read() asks for these (and any other tab gsync once wrote, see
+# the state cache) and never for staff's own tabs.
+GSYNC_TABS = (TAB_STATUS, TAB_REPORTS, TAB_ACTIVITIES, TAB_CENTRES, TAB_PROBLEMS, TAB_UNATTRIBUTED,
+              TAB_RESPONSES, TAB_RATES, TAB_ARCHIVE, TAB_LOG)
+
+HEADER_GREY = "D9D9D9"
+STAFF_FILL = "FFF9E6"
+PX_PER_CHAR = 7
+DEFAULT_WIDTH = 22  # characters, for a column without a width (staff columns)
+MIN_ROWS = 1000  # a new tab's rows: room to grow before the next resize
+ROW_HEADROOM = 200  # rows added beyond what is needed when a tab must grow
+METADATA_FIELDS = "properties.title,sheets.properties(sheetId,title,gridProperties(rowCount,columnCount))"
+
+
+@dataclass
+class _Tab:
+    sheet_id: int
+    rows: int | None = None  # grid size, when known (from the read or the metadata)
+    cols: int | None = None
+
+
+class GoogleSheetSink:
+    """`MasterSink` over a `GoogleClients` (gspread's HTTP client on the retrying transport)."""
+
+    def __init__(self, google: Any, settings: Settings, state: State) -> None:
+        assert settings.sheet.spreadsheet_id, "GoogleSheetSink needs [sheet] spreadsheet_id"
+        self.http = google.sheets.http_client
+        self.spreadsheet_id: str = settings.sheet.spreadsheet_id
+        self.email: str | None = getattr(google, "service_account_email", None)
+        self.state = state
+        self._cache_key = f"sheet:{self.spreadsheet_id}:tabs"
+        self._tabs: dict[str, _Tab] | None = None  # every tab of the spreadsheet, by title
+        self._fresh = False  # the tab list was fetched during this run (not from the cache)
+        # Tabs gsync has written -> how many columns it wrote (from the cache): columns staff
+        # add to the right of those are theirs and never compared, rewritten or cleared.
+        self._owned: dict[str, int] = {}
+
+    # --- read ---------------------------------------------------------------------------
+
+    def read(self) -> dict[str, list[list[Cell]]]:
+        """Every gsync tab's values in one `values.batchGet`. Missing tabs are absent."""
+        self._fresh = False
+        try:
+            cached = self._load_cache()
+            if cached is None:
+                self._refresh_tabs()
+            else:
+                self._tabs = cached
+            try:
+                return self._batch_get(self._present())
+            except APIError as e:
+                if _status(e) != 400 or self._fresh:
+                    raise
+                # A cached tab was deleted or renamed by someone: reload the tab list, read again.
+                log.info("the master's tabs changed since the last run (%s); reloading the tab list", _message(e))
+            self._refresh_tabs()
+            return self._batch_get(self._present())
+        except APIError as e:
+            raise self._read_error(e) from e
+
+    def _present(self) -> list[str]:
+        """The gsync tabs the spreadsheet has (as far as the tab list knows)."""
+        assert self._tabs is not None
+        wanted = [*GSYNC_TABS, *sorted(set(self._owned) - set(GSYNC_TABS))]
+        return [t for t in wanted if t in self._tabs]
+
+    def _batch_get(self, titles: list[str]) -> dict[str, list[list[Cell]]]:
+        assert self._tabs is not None
+        if not titles:
+            return {}
+        # UNFORMATTED_VALUE: numbers come back as numbers, so what gsync wrote compares equal
+        # to what it would write again (FORMATTED_VALUE would turn 12.5 into "12.5" and every
+        # run would rewrite it). Dates staff typed come back as their text, not a serial.
+        reply = self._call(
+            self.http.values_batch_get, self.spreadsheet_id, [a1(t) for t in titles],
+            params={"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "FORMATTED_STRING",
+                    "majorDimension": "ROWS"},
+        )
+        out: dict[str, list[list[Cell]]] = {}
+        for title, vr in zip(titles, reply.get("valueRanges", []), strict=False):
+            out[title] = [list(r) for r in vr.get("values", [])]
+            # A whole-tab range comes back clipped to the grid ('t'!A1:Z1000): the grid size,
+            # for free, so write() knows when a tab must grow without asking again.
+            size = grid_size(vr.get("range", ""))
+            if size is not None:
+                self._tabs[title].rows, self._tabs[title].cols = size
+        return out
+
+    def _refresh_tabs(self) -> None:
+        self._tabs = self._fetch_tabs()
+        self._fresh = True
+        self._save_cache()
+
+    def _fetch_tabs(self) -> dict[str, _Tab]:
+        meta = self._call(self.http.fetch_sheet_metadata, self.spreadsheet_id,
+                          params={"includeGridData": "false", "fields": METADATA_FIELDS})
+        tabs = {}
+        for s in meta.get("sheets", []):
+            p = s.get("properties", {})
+            grid = p.get("gridProperties", {})
+            tabs[p["title"]] = _Tab(int(p.get("sheetId", 0)), grid.get("rowCount"), grid.get("columnCount"))
+        return tabs
+
+    def _load_cache(self) -> dict[str, _Tab] | None:
+        data = self.state.get_json(self._cache_key)
+        if not isinstance(data, dict) or not isinstance(data.get("tabs"), dict):
+            return None
+        owned = data.get("owned")
+        try:
+            self._owned = {str(t): int(w) for t, w in owned.items()} if isinstance(owned, dict) else {}
+            return {str(t): _Tab(int(i)) for t, i in data["tabs"].items()}
+        except (TypeError, ValueError):
+            return None  # not what this version wrote: ask the Sheet
+
+    def _save_cache(self) -> None:
+        assert self._tabs is not None
+        # Staged: committed with the rest of the run's state only after the write succeeded.
+        self.state.stage_json(self._cache_key, {"tabs": {t: x.sheet_id for t, x in self._tabs.items()},
+                                                "owned": self._owned})
+
+    def _read_error(self, e: APIError) -> SourceError:
+        status = _status(e)
+        sid = self.spreadsheet_id
+        if status == 403:
+            who = self.email or "the Google account in [google] credentials"
+            return SourceError(
+                f"no permission to read the master Google Sheet {sid} ({_message(e)}); open the Sheet, "
+                f"click Share and add {who} as Editor"
+            )
+        if status == 404:
+            return SourceError(
+                f"spreadsheet id not found: {sid}; check [sheet] spreadsheet_id (the part of the Sheet's "
+                "address between /d/ and /edit)"
+            )
+        return SourceError(f"cannot read the master Google Sheet {sid}: HTTP {status} {_message(e)}")
+
+    # --- write --------------------------------------------------------------------------
+
+    def write(self, tables: Sequence[Table], existing: dict[str, list[list[Cell]]]) -> int:
+        """Write the merged tables: only changed rows, at most 3 calls. Returns the tabs changed."""
+        # The race: staff columns are written back with the values read at the start of the
+        # run (merge carries them over). A note typed into a row that this run rewrites, in
+        # the seconds between read() and this write, is overwritten; a note typed into a row
+        # this run does not change is never touched, because only changed rows are written.
+        # The window is the run's time between read and write (parsing, mostly); re-reading
+        # here would only narrow it, at the cost of a request, so a run reads once. A lost
+        # note would have to be typed again; the sync log shows when the run wrote.
+        changed = self._changes(tables, existing)
+        if not any(not p.table.append_only for p in changed):
+            log.info("master Google Sheet unchanged; nothing written")
+            return 0  # nothing but the log (and the note archive) would change
+        if self._tabs is None or (not self._fresh and self._needs_structure(changed)):
+            # Creating, growing or formatting tabs by a cached tab list: make sure of it first.
+            # A run that failed after creating tabs never committed its tab list, and a tab
+            # deleted and recreated has a new sheetId. Costs one read, only in runs that change
+            # the layout (the first run, a new header, every ROW_HEADROOM rows of growth).
+            self._refresh_tabs()
+            assert self._tabs is not None
+            found = [t.title for t in tables if t.title in self._tabs and t.title not in existing]
+            if found:
+                try:
+                    existing = {**existing, **self._batch_get(found)}
+                except APIError as e:
+                    raise SinkError(self._write_message("read the tabs of", e)) from e
+            changed = self._changes(tables, existing)
+
+        structure = self._structure(changed)
+        if structure:
+            reply = self._write_call("update the layout of", self.http.batch_update, self.spreadsheet_id,
+                                     {"requests": structure})
+            for r in reply.get("replies", []):
+                props = (r or {}).get("addSheet", {}).get("properties")
+                if props:
+                    grid = props.get("gridProperties", {})
+                    self._tabs[props["title"]] = _Tab(props["sheetId"], grid.get("rowCount"), grid.get("columnCount"))
+
+        data = [{"range": a1(p.table.title, r0, 0, r0 + len(block), p.width), "values": block}
+                for p in changed for r0, block in p.blocks]
+        if data:
+            self._write_call("write the rows of", self.http.values_batch_update, self.spreadsheet_id,
+                             {"valueInputOption": "RAW", "data": data})
+        clears = [rng for p in changed for rng in p.clears]
+        if clears:
+            self._write_call("clear the old rows of", self.http.values_batch_clear, self.spreadsheet_id,
+                             body={"ranges": clears})
+
+        self._owned.update({p.table.title: p.width for p in changed})
+        self._save_cache()
+        log.info("wrote the master Google Sheet: %d tab(s) changed (%s); %d row block(s), %d clear(s)",
+                 len(changed), ", ".join(p.table.title for p in changed), len(data), len(clears))
+        return len(changed)
+
+    def _changes(self, tables: Sequence[Table], existing: dict[str, list[list[Cell]]]) -> list[_Plan]:
+        plans = [_plan(t, merge(t, existing.get(t.title)), existing.get(t.title) or [], self._owned.get(t.title))
+                 for t in tables]
+        return [p for p in plans if p.changed]
+
+    def _needs_structure(self, changed: list[_Plan]) -> bool:
+        assert self._tabs is not None
+        for p in changed:
+            t = self._tabs.get(p.table.title)
+            if t is None or p.header_changed or t.rows is None or t.cols is None:
+                return True  # (a grid size the read did not reveal: ask rather than write past it)
+            if len(p.rows) > t.rows or p.width > t.cols:
+                return True
+        return False
+
+    def _structure(self, changed: list[_Plan]) -> list[dict[str, Any]]:
+        """The `spreadsheets.batchUpdate` requests: new tabs, bigger grids, formatting."""
+        assert self._tabs is not None
+        reqs: list[dict[str, Any]] = []
+        taken = {t.sheet_id for t in self._tabs.values()}
+        for p in changed:
+            title, t = p.table.title, self._tabs.get(p.table.title)
+            need_rows, need_cols = max(len(p.rows), 2), max(p.width, 1)
+            if t is None:
+                sheet_id = _new_sheet_id(title, taken)
+                taken.add(sheet_id)
+                grid: dict[str, Any] = {"rowCount": max(MIN_ROWS, need_rows + ROW_HEADROOM),
+                                        "columnCount": need_cols, "frozenRowCount": 1}
+                if need_cols > 1:
+                    grid["frozenColumnCount"] = 1
+                reqs.append({"addSheet": {"properties": {"sheetId": sheet_id, "title": title, "gridProperties": grid}}})
+                reqs += _formatting(p.table, sheet_id, p.width, rules=True)
+                continue
+            if t.rows is not None and need_rows > t.rows:
+                reqs.append({"appendDimension": {"sheetId": t.sheet_id, "dimension": "ROWS",
+                                                 "length": need_rows - t.rows + ROW_HEADROOM}})
+            if t.cols is not None and need_cols > t.cols:
+                reqs.append({"appendDimension": {"sheetId": t.sheet_id, "dimension": "COLUMNS",
+                                                 "length": need_cols - t.cols}})
+            if p.header_changed:
+                freeze = {"frozenRowCount": 1, **({"frozenColumnCount": 1} if need_cols > 1 else {})}
+                reqs.append({"updateSheetProperties": {
+                    "properties": {"sheetId": t.sheet_id, "gridProperties": freeze},
+                    "fields": ",".join(f"gridProperties.{k}" for k in freeze)}})
+                reqs += self._replace_rules(p.table, t.sheet_id)
+                reqs += _formatting(p.table, t.sheet_id, p.width, rules=bool(p.table.status_columns))
+        return reqs
+
+    def _replace_rules(self, table: Table, sheet_id: int) -> list[dict[str, Any]]:
+        """Delete gsync's own colour rules on a tab whose header changed (staff's rules stay).
+
+        Costs one `spreadsheets.get`, only on a tab with status colours whose header changed
+        (a new fiscal year's quarter labels): rare, and rules must not pile up.
+        """
+        if not table.status_columns:
+            return []
+        meta = self._write_call("read the colour rules of", self.http.fetch_sheet_metadata, self.spreadsheet_id,
+                                params={"includeGridData": "false", "ranges": a1(table.title),
+                                        "fields": "sheets(properties.sheetId,conditionalFormats)"})
+        rules: list[dict[str, Any]] = next(
+            (s.get("conditionalFormats", []) for s in meta.get("sheets", [])
+             if s.get("properties", {}).get("sheetId") == sheet_id), [])
+        ours = [i for i, r in enumerate(rules) if _is_our_rule(r)]
+        return [{"deleteConditionalFormatRule": {"sheetId": sheet_id, "index": i}} for i in reversed(ours)]
+
+    # --- calls --------------------------------------------------------------------------
+
+    def _call(self, fn: Any, *args: Any, write: bool = False, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except requests.RequestException as e:
+            where = "write" if write else "read"
+            err = SinkError if write else SourceError
+            raise err(f"cannot reach Google Sheets to {where} the master ({type(e).__name__}: {e}); "
+                      "check the network connection (and [google] endpoint if set), then run again") from e
+
+    def _write_call(self, what: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return self._call(fn, *args, write=True, **kwargs)
+        except APIError as e:
+            raise SinkError(self._write_message(what, e)) from e
+
+    def _write_message(self, what: str, e: APIError) -> str:
+        status, msg, sid = _status(e), _message(e), self.spreadsheet_id
+        head = f"cannot {what} the master Google Sheet {sid}: HTTP {status} {msg}"
+        if status == 403:
+            who = self.email or "the Google account in [google] credentials"
+            fix = (f"share the Sheet with {who} as Editor (not Viewer or Commenter), and remove any "
+                   "protection on gsync's tabs")
+        elif status == 404:
+            fix = "the Sheet was deleted or moved to the bin; restore it or set a new [sheet] spreadsheet_id"
+        elif status == 429:
+            fix = "Google's write quota is exhausted for now; run again in a few minutes"
+        elif status == 400:
+            fix = ("a gsync tab may have been renamed, deleted or resized while gsync ran; run again "
+                   "(gsync re-reads the tabs), and do not rename the Thai tabs gsync owns")
+        else:
+            fix = "Google had a problem; run again later"
+        return f"{head}; {fix}. The state did not advance: the next run redoes this write."
+
+
+# --- planning (pure) -----------------------------------------------------------------------
+
+
+@dataclass
+class _Plan:
+    table: Table
+    rows: list[list[Cell]]  # the merged content, header first
+    width: int
+    blocks: list[tuple[int, list[list[Cell]]]]  # (0-based first row, rows) to write
+    clears: list[str]  # A1 ranges to clear
+    header_changed: bool
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.blocks or self.clears)
+
+
+def _plan(table: Table, rows: list[list[Cell]], old: list[list[Cell]], owned: int | None = None) -> _Plan:
+    """Which rows of a tab to write and which to clear, by comparing with what was read.
+
+    `owned`: how many columns gsync wrote last time (from the state); unknown -> the width of
+    the header row that was read.
+    """
+    owned_old = owned if owned is not None else (len(old[0]) if old else 0)
+    width = max([len(table.all_headers), *(len(r) for r in rows)])
+    span = max(width, owned_old)  # compare only gsync's columns: staff's own columns to the right stay
+    changed = [not same_rows([_cut(r, span)], [_cut(old[i] if i < len(old) else [], span)])
+               for i, r in enumerate(rows)]
+    blocks: list[tuple[int, list[list[Cell]]]] = []
+    i = 0
+    while i < len(rows):
+        if not changed[i]:
+            i += 1
+            continue
+        j = i
+        while j < len(rows) and changed[j]:
+            j += 1
+        blocks.append((i, [_cells(r, width) for r in rows[i:j]]))
+        i = j
+    clears = []
+    old_rows = len(old)
+    if old_rows > len(rows) and any(any(_filled(c) for c in r[:span]) for r in old[len(rows):]):
+        clears.append(a1(table.title, len(rows), 0, old_rows, span))
+    if owned_old > width and any(any(_filled(c) for c in r[width:owned_old]) for r in old[:len(rows)]):
+        clears.append(a1(table.title, 0, width, min(old_rows, len(rows)), owned_old))
+    header_changed = not old or not same_rows([_cut(old[0], span)], [rows[0]])
+    return _Plan(table, rows, width, blocks, clears, header_changed)
+
+
+def _cut(row: list[Cell], n: int) -> list[Cell]:
+    return list(row[:n])
+
+
+def _filled(c: Cell) -> bool:
+    return c not in (None, "")
+
+
+def _cells(row: list[Cell], width: int) -> list[Any]:
+    """A row as the API takes it: None -> "" (a JSON null would leave the old value), padded to
+    the tab's width so a cell that became empty is cleared."""
+    out: list[Any] = []
+    for c in row:
+        if c is None or (isinstance(c, float) and c != c):  # NaN is not JSON
+            out.append("")
+        else:
+            out.append(c)
+    return out + [""] * (width - len(out))
+
+
+def _formatting(table: Table, sheet_id: int, width: int, *, rules: bool) -> list[dict[str, Any]]:
+    """Header style, column widths, the staff columns' fill and the status colour rules."""
+    reqs: list[dict[str, Any]] = [{
+        "repeatCell": {
+            "range": {"sheetId": sheet_id, "startRowIndex": 0, "endRowIndex": 1,
+                      "startColumnIndex": 0, "endColumnIndex": width},
+            "cell": {"userEnteredFormat": {"backgroundColor": rgb(HEADER_GREY), "textFormat": {"bold": True},
+                                           "wrapStrategy": "WRAP", "verticalAlignment": "TOP"}},
+            "fields": "userEnteredFormat(backgroundColor,textFormat.bold,wrapStrategy,verticalAlignment)",
+        }
+    }]
+    for c in range(width):
+        chars = table.widths[c] if c < len(table.widths) else DEFAULT_WIDTH
+        reqs.append({"updateDimensionProperties": {
+            "range": {"sheetId": sheet_id, "dimension": "COLUMNS", "startIndex": c, "endIndex": c + 1},
+            "properties": {"pixelSize": chars * PX_PER_CHAR}, "fields": "pixelSize"}})
+    if table.staff:
+        reqs.append({"repeatCell": {
+            "range": {"sheetId": sheet_id, "startRowIndex": 1, "startColumnIndex": len(table.headers),
+                      "endColumnIndex": len(table.all_headers)},
+            "cell": {"userEnteredFormat": {"backgroundColor": rgb(STAFF_FILL)}},
+            "fields": "userEnteredFormat.backgroundColor"}})
+    if rules and table.status_columns:
+        ranges = [{"sheetId": sheet_id, "startRowIndex": 1, "startColumnIndex": c, "endColumnIndex": c + 1}
+                  for c in table.status_columns]
+        # Sheets applies the first matching rule: the order of STATUS_COLOURS is the priority.
+        for i, (word, colour) in enumerate(STATUS_COLOURS):
+            reqs.append({"addConditionalFormatRule": {"index": i, "rule": {
+                "ranges": ranges,
+                "booleanRule": {"condition": {"type": "TEXT_CONTAINS", "values": [{"userEnteredValue": word}]},
+                                "format": {"backgroundColor": rgb(colour)}}}}})
+    return reqs
+
+
+def _is_our_rule(rule: dict[str, Any]) -> bool:
+    cond = rule.get("booleanRule", {}).get("condition", {})
+    values = [v.get("userEnteredValue") for v in cond.get("values", [])]
+    return cond.get("type") == "TEXT_CONTAINS" and len(values) == 1 and values[0] in dict(STATUS_COLOURS)
+
+
+def _new_sheet_id(title: str, taken: set[int]) -> int:
+    """A stable id for a new tab (so the same batchUpdate can format it), never one in use."""
+    sid = zlib.crc32(title.encode()) % 2_000_000_000 + 1
+    while sid in taken:
+        sid = sid % 2_000_000_000 + 1
+    return sid
+
+
+# --- A1 notation and colours ----------------------------------------------------------------
+
+
+def quote(title: str) -> str:
+    return "'" + title.replace("'", "''") + "'"
+
+
+def col_letters(n: int) -> str:
+    """1 -> A, 27 -> AA."""
+    out = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def a1(title: str, r0: int | None = None, c0: int = 0, r1: int = 0, c1: int = 0) -> str:
+    """`'tab'` (the whole tab) or `'tab'!A2:P40` for 0-based rows [r0, r1) and columns [c0, c1)."""
+    if r0 is None:
+        return quote(title)
+    return f"{quote(title)}!{col_letters(c0 + 1)}{r0 + 1}:{col_letters(c1)}{r1}"
+
+
+_RANGE_END = re.compile(r"!(?:\$?[A-Z]+\$?\d+:)?\$?([A-Z]+)\$?(\d+)$")
+
+
+def grid_size(rng: str) -> tuple[int, int] | None:
+    """The (rows, columns) of a whole-tab range as the API echoes it: `'t'!A1:Z1000` -> (1000, 26)."""
+    m = _RANGE_END.search(rng)
+    if not m:
+        return None
+    cols = 0
+    for ch in m.group(1):
+        cols = cols * 26 + ord(ch) - 64
+    return int(m.group(2)), cols
+
+
+def rgb(hex_colour: str) -> dict[str, float]:
+    r, g, b = (int(hex_colour[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    return {"red": round(r, 4), "green": round(g, 4), "blue": round(b, 4)}
+
+
+def _status(e: APIError) -> int:
+    return getattr(getattr(e, "response", None), "status_code", 0) or int(getattr(e, "code", 0) or 0)
+
+
+def _message(e: APIError) -> str:
+    err = getattr(e, "error", None)
+    if isinstance(err, dict) and err.get("message"):
+        return str(err["message"])
+    return str(e)
