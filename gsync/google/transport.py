@@ -12,7 +12,8 @@ from __future__ import annotations
 import http.client
 import logging
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import httplib2
@@ -82,6 +83,36 @@ def rewrite(url: str, endpoint: str | None) -> str:
     return urlunsplit((ep.scheme, ep.netloc, parts.path, parts.query, parts.fragment))
 
 
+T = TypeVar("T")
+
+
+def with_retries(
+    policy: RetryPolicy, accounting: Accounting, mid: str,
+    once: Callable[[], tuple[int, str | None, bytes, T]], errors: tuple[type[BaseException], ...],
+) -> T:
+    """Send with the one bounded policy: `once` returns (status, Retry-After, body, result)."""
+    for attempt in range(1, policy.max_attempts + 1):
+        accounting.request(mid)
+        try:
+            status, retry_after, body, result = once()
+        except errors as e:
+            if attempt == policy.max_attempts:
+                raise
+            _wait(policy, accounting, mid, attempt, None, type(e).__name__)
+            continue
+        if status < 400 or not policy.retriable(status, body) or attempt == policy.max_attempts:
+            return result
+        _wait(policy, accounting, mid, attempt, retry_after, f"HTTP {status} {error_reason(body)}")
+    raise AssertionError("unreachable")
+
+
+def _wait(policy: RetryPolicy, accounting: Accounting, mid: str, attempt: int, retry_after: str | None, why: str) -> None:
+    delay = policy.delay(attempt, retry_after)
+    log.warning("%s: %s; retry %d of %d in %.1fs", mid, why, attempt, policy.max_attempts - 1, delay)
+    accounting.retry()
+    policy.sleep(delay)
+
+
 class RetryingHttp:
     """An httplib2.Http look-alike for googleapiclient: retries, counts, rewrites, times out."""
 
@@ -98,33 +129,26 @@ class RetryingHttp:
             return self.http.request(uri, method, body=body, headers=headers,
                                      redirections=redirections, connection_type=connection_type)
         mid = method_id(method, uri)
-        for attempt in range(1, self.policy.max_attempts + 1):
-            self.accounting.request(mid)
+
+        def once() -> tuple[int, str | None, bytes, tuple[httplib2.Response, bytes]]:
             try:
                 resp, content = self.http.request(uri, method, body=body, headers=headers,
                                                   redirections=redirections, connection_type=connection_type)
-            # http.client.HTTPException: a connection dropped mid-body (IncompleteRead) is not an
-            # OSError; httplib2 lets it through from response.read(). Retried like a drop.
-            except (TimeoutError, OSError, httplib2.HttpLib2Error, http.client.HTTPException) as e:
-                if isinstance(e, http.client.HTTPException):
-                    self._drop_connections()  # the half-read socket must not be reused
-                if attempt == self.policy.max_attempts:
-                    raise
-                self._wait(mid, attempt, None, f"{type(e).__name__}")
-                continue
-            if resp.status < 400 or not self.policy.retriable(resp.status, content) or attempt == self.policy.max_attempts:
-                media = mid == "drive.files.export" or (mid == "drive.files.get" and "alt=media" in uri)
-                if media and resp.status < 300:
-                    self.accounting.download(len(content))
-                return resp, content
-            self._wait(mid, attempt, resp.get("retry-after"), f"HTTP {resp.status} {error_reason(content)}")
-        raise AssertionError("unreachable")
+            except http.client.HTTPException:
+                # A connection dropped mid-body (IncompleteRead) is not an OSError; httplib2
+                # lets it through. The half-read socket must not be reused.
+                self._drop_connections()
+                raise
+            return resp.status, resp.get("retry-after"), content, (resp, content)
 
-    def _wait(self, mid: str, attempt: int, retry_after: str | None, why: str) -> None:
-        delay = self.policy.delay(attempt, retry_after)
-        log.warning("%s: %s; retry %d of %d in %.1fs", mid, why, attempt, self.policy.max_attempts - 1, delay)
-        self.accounting.retry()
-        self.policy.sleep(delay)
+        resp, content = with_retries(
+            self.policy, self.accounting, mid, once,
+            (TimeoutError, OSError, httplib2.HttpLib2Error, http.client.HTTPException),
+        )
+        media = mid == "drive.files.export" or (mid == "drive.files.get" and "alt=media" in uri)
+        if media and resp.status < 300:
+            self.accounting.download(len(content))
+        return resp, content
 
     def _drop_connections(self) -> None:
         """Close httplib2's pooled connections (added for truncated-body retries)."""
@@ -174,22 +198,9 @@ class RetryingAdapter(HTTPAdapter):
         send = self.inner.send if self.inner is not None else super().send
         if not is_api_call(request.url, self.endpoint):
             return send(request, **kwargs)
-        for attempt in range(1, self.policy.max_attempts + 1):
-            self.accounting.request(mid)
-            try:
-                resp = send(request, **kwargs)
-            except (requests.ConnectionError, requests.Timeout) as e:
-                if attempt == self.policy.max_attempts:
-                    raise
-                self._wait(mid, attempt, None, type(e).__name__)
-                continue
-            if resp.status_code < 400 or not self.policy.retriable(resp.status_code, resp.content) or attempt == self.policy.max_attempts:
-                return resp
-            self._wait(mid, attempt, resp.headers.get("Retry-After"), f"HTTP {resp.status_code} {error_reason(resp.content)}")
-        raise AssertionError("unreachable")
 
-    def _wait(self, mid: str, attempt: int, retry_after: str | None, why: str) -> None:
-        delay = self.policy.delay(attempt, retry_after)
-        log.warning("%s: %s; retry %d of %d in %.1fs", mid, why, attempt, self.policy.max_attempts - 1, delay)
-        self.accounting.retry()
-        self.policy.sleep(delay)
+        def once() -> tuple[int, str | None, bytes, requests.Response]:
+            resp = send(request, **kwargs)
+            return resp.status_code, resp.headers.get("Retry-After"), resp.content, resp
+
+        return with_retries(self.policy, self.accounting, mid, once, (requests.ConnectionError, requests.Timeout))
