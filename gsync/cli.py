@@ -229,5 +229,20 @@ def doctor_cmd(config_path: Path) -> None:
         sys.exit(1)
 
 
+@main.command("login")
+@click.option("--client-secrets", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+              help="The OAuth client file (Desktop app) downloaded from the Cloud console.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("authorized-user.json"),
+              show_default=True, help="Where to save the token; point [google] credentials at it.")
+@click.option("--no-browser", is_flag=True, help="Print the sign-in address instead of opening a browser.")
+@handle_errors
+def login_cmd(client_secrets: Path, out: Path, no_browser: bool) -> None:
+    """Sign in with a Google user account instead of a service account (run once, by hand)."""
+    from gsync.google.clients import login
+
+    login(client_secrets, out, open_browser=not no_browser)
+    click.echo(f"saved {out} (readable by you only); set [google] credentials = \"{out}\"")
+
+
 if __name__ == "__main__":
     main()

@@ -131,3 +131,29 @@ def _service_path(api: str, version: str) -> str:
 
     doc = resources.files("googleapiclient").joinpath(f"discovery_cache/documents/{api}.{version}.json")
     return json.loads(doc.read_text(encoding="utf-8"))["servicePath"]
+
+
+def save_authorized_user(creds: user_credentials.Credentials, path: Path) -> None:
+    """Cache an OAuth user's refresh token as an authorized-user file, readable by its owner only."""
+    import os
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(json.dumps({"type": "authorized_user", **json.loads(creds.to_json())}, indent=2))
+    os.chmod(tmp, 0o600)  # O_CREAT's mode is masked by umask; be explicit
+    os.replace(tmp, path)
+
+
+def login(client_secrets: Path, out: Path, *, open_browser: bool = True) -> None:
+    """The OAuth installed-app flow (for a province without a service account).
+
+    Opens a browser for the office's Google account, then saves an authorized-user file that
+    `[google] credentials` can point at. Interactive: run it once by hand, never from cron.
+    """
+    from google_auth_oauthlib.flow import InstalledAppFlow
+
+    flow = InstalledAppFlow.from_client_secrets_file(str(client_secrets), scopes=list(SCOPES))
+    creds = flow.run_local_server(port=0, open_browser=open_browser)
+    save_authorized_user(creds, out)
