@@ -35,19 +35,16 @@ log = logging.getLogger("gsync")
 EXIT_ATTENTION = 4
 
 
-class _MaskPII(logging.Filter):
-    """Phones and emails never reach a log in clear."""
+class MaskingFormatter(logging.Formatter):
+    """Phones and emails never reach a log in clear: not in messages, not in tracebacks."""
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = thai.mask_pii(record.getMessage())
-        record.args = None
-        return True
+    def format(self, record: logging.LogRecord) -> str:
+        return thai.mask_pii(super().format(record))
 
 
 def _setup_logging(verbose: bool) -> None:
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(_MaskPII())
+    handler.setFormatter(MaskingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.DEBUG if verbose else logging.INFO)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
 import sqlite3
 from pathlib import Path
 
@@ -30,6 +31,12 @@ _PROBES = (
     "SELECT parse_key, json FROM parsed LIMIT 1",
     "SELECT key, value FROM kv LIMIT 1",
 )
+
+
+def _create_private(path: Path) -> None:
+    """A new state file is readable by its owner only: it holds what districts sent (names, phones)."""
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
 
 
 def _text(s: str) -> str:
@@ -58,22 +65,24 @@ class State:
             db.executescript(SCHEMA)
             return db
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = None
+        opened: sqlite3.Connection | None = None
         try:
-            db = sqlite3.connect(self.path)
-            if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+            _create_private(self.path)
+            opened = sqlite3.connect(self.path)
+            if opened.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                 raise sqlite3.DatabaseError("quick_check failed")
-            db.executescript(SCHEMA)
+            opened.executescript(SCHEMA)
             for probe in _PROBES:  # a sound SQLite file that is not gsync's state (another version, another tool)
-                db.execute(probe).fetchall()
-            return db
+                opened.execute(probe).fetchall()
+            return opened
         except sqlite3.DatabaseError as e:
-            if db is not None:
-                db.close()
+            if opened is not None:
+                opened.close()
             aside = self.path.with_suffix(f".corrupt-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}")
             log.warning("state database %s is corrupt (%s); moved to %s and rebuilding from the sources", self.path, e, aside)
             self.path.replace(aside)
             self.rebuilt = True
+            _create_private(self.path)
             db = sqlite3.connect(self.path)
             db.executescript(SCHEMA)
             return db

@@ -67,6 +67,8 @@ def merge(table: Table, existing: list[list[Cell]] | None) -> list[list[Cell]]:
             if not r or r[0] in (None, ""):
                 continue
             key = _norm(r[0])
+            if key in staff_old:
+                continue  # a copy-pasted row or a stale tail: the first copy (and its notes) wins
             order.append(key)
             staff_old[key] = {h: (r[i] if i < len(r) else None) for h, i in staff_idx.items()}
     new_rows = {_norm(r[0]): r for r in table.rows}

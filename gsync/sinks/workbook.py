@@ -7,6 +7,7 @@ with `=`, `+`, `-` or `@` is a string with Excel's quote prefix, never a formula
 
 from __future__ import annotations
 
+import glob
 import logging
 import os
 import re
@@ -26,7 +27,7 @@ log = logging.getLogger(__name__)
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 EXCEL_MAX_CHARS = 32_767  # what one Excel cell holds
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
 _STAFF_FILL = PatternFill("solid", fgColor="FFF9E6")
 
@@ -70,7 +71,7 @@ class WorkbookSink:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # A run killed mid-write leaves its temporary file; the run lock says no one else is
         # writing now, so any such file is a dead run's partial copy.
-        for stale in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+        for stale in self.path.parent.glob(f".{glob.escape(self.path.name)}.*.tmp"):
             stale.unlink(missing_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
         os.close(fd)

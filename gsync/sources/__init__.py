@@ -13,6 +13,15 @@ from typing import Protocol
 from gsync.models import FileRef, FormResponse
 
 
+_LITTER_PREFIXES = ("~$", ".~lock", "._", ".tmp.drive", ".Trash")  # editor locks, macOS and Drive litter
+_LITTER_NAMES = frozenset({"desktop.ini", "thumbs.db", ".ds_store", ".gsync", ".git"})
+
+
+def is_litter(parts: Sequence[str]) -> bool:
+    """Lock files and OS litter are not submissions. Anything else, even a dot-name, is listed."""
+    return any(p.startswith(_LITTER_PREFIXES) or p.lower() in _LITTER_NAMES for p in parts)
+
+
 class FormSource(Protocol):
     def responses(self) -> Sequence[FormResponse]:
         """Every response of the form (a source may serve unchanged ones from its state)."""

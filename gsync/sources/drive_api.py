@@ -33,6 +33,7 @@ from gsync.config import Settings
 from gsync.errors import FileGone, FileUnavailable, SourceError
 from gsync.google.retry import RATE_LIMIT_REASONS, error_message, error_reason
 from gsync.models import FileRef
+from gsync.sources import is_litter
 from gsync.state import State
 
 log = logging.getLogger(__name__)
@@ -65,8 +66,6 @@ CHANGE_FIELDS = f"nextPageToken,newStartPageToken,changes(changeType,removed,fil
 PARENTS_PER_QUERY = 30  # folders listed by one files.list ('a' in parents or 'b' in parents ...)
 
 # Editor lock files, OS litter and gsync's own files are not submissions (as offline).
-_SKIP_PREFIXES = ("~$", ".~lock", ".")
-_SKIP_NAMES = {"desktop.ini", "thumbs.db"}
 
 
 def parse_time(text: str) -> dt.datetime:
@@ -285,7 +284,7 @@ class ApiDriveSource:
                 continue
             if f["mime"] in (SHORTCUT, FOLDER):
                 continue  # a link could point outside the folder (as offline)
-            if any(p.startswith(_SKIP_PREFIXES) or p.lower() in _SKIP_NAMES for p in (*path, f["name"])):
+            if is_litter((*path, f["name"])):
                 continue
             created = parse_time(f["created"]) if f.get("created") else dt.datetime.fromtimestamp(0, dt.UTC)
             refs.append(FileRef(

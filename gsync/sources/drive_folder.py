@@ -13,12 +13,11 @@ from pathlib import Path
 
 from gsync.errors import FileGone, SourceError
 from gsync.models import FileRef
+from gsync.sources import is_litter
 
 log = logging.getLogger(__name__)
 
 # Editor lock files, OS litter and gsync's own files are not submissions.
-_SKIP_PREFIXES = ("~$", ".~lock", ".")
-_SKIP_NAMES = {"desktop.ini", "thumbs.db"}
 
 
 class FolderDriveSource:
@@ -33,7 +32,7 @@ class FolderDriveSource:
         refs = []
         for path in sorted(self.root.rglob("*")):
             rel = path.relative_to(self.root)
-            if any(part.startswith(_SKIP_PREFIXES) or part.lower() in _SKIP_NAMES for part in rel.parts):
+            if is_litter(rel.parts):
                 continue
             if path.is_symlink() or not path.is_file():
                 continue  # a link could point outside the folder

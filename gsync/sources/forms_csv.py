@@ -33,7 +33,7 @@ _DRIVE_ID = re.compile(r"(?:[?&]id=|/d/)([A-Za-z0-9_-]{10,})")
 def read_text(data: bytes) -> str:
     """Decode a downloaded CSV: UTF-8 (with or without BOM), UTF-16, or the old Thai cp874."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        return data.decode("utf-16", errors="replace")  # a download cut short has an odd length
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

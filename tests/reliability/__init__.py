@@ -1,0 +1,1 @@
+"""Reliability and security tests: faults injected through hooks, files, processes and signals."""
