@@ -517,6 +517,28 @@ def _is_repeated_header(texts: list[str], header: Header) -> bool:
     return same >= max(2, len(header.columns) // 2)
 
 
+# A sub-district and its centre are often typed once and merged down over their activities;
+# the grid then holds them in the first row only. Those two columns are carried down.
+FILL_DOWN = ("tambon", "centre")
+
+
+def fill_down(row: Row, texts: list[str], columns: dict[str, int], carried: dict[int, tuple[Cell, str]]) -> tuple[Row, list[str]]:
+    """Fill empty tambon/centre cells of an activity row from the row above (merged cells)."""
+    row, texts = list(row), list(texts)
+    for f in FILL_DOWN:
+        c = columns.get(f)
+        if c is None:
+            continue
+        while len(row) <= c:
+            row.append(None)
+            texts.append("")
+        if texts[c]:
+            carried[c] = (row[c], texts[c])
+        elif c in carried:
+            row[c], texts[c] = carried[c]
+    return row, texts
+
+
 def parse_sheet(
     sheet: SheetGrid,
     indexes: Sequence[FieldIndex],
@@ -572,6 +594,7 @@ def parse_sheet(
 
     seen = 0
     empty_run = 0
+    carried: dict[int, tuple[Cell, str]] = {}
     for i, row in rest():
         number = sheet.first_row + i
         if not any(v is not None for v in row):
@@ -607,6 +630,7 @@ def parse_sheet(
         if _is_repeated_header(texts, header):
             continue
         if header.kind == "activity":
+            row, texts = fill_down(row, texts, columns, carried)
             result.activities.append(to_activity(row, number, columns, ctx, texts))
         else:
             result.centres.append(to_centre(row, number, columns, ctx, texts))

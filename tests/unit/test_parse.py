@@ -657,3 +657,28 @@ def test_damaged_xlsx_never_raises(template_bytes, data):
         raw[data.draw(st.integers(0, len(raw) - 1))] = data.draw(st.integers(0, 255))
     for backend in XLSX_BACKENDS:
         assert isinstance(run("x.xlsx", bytes(raw), backend=backend), ParsedFile)
+
+
+def test_tambon_and_centre_merged_down_over_their_activities_are_carried() -> None:
+    """A sub-district typed once and merged over its three activity rows (a common template)."""
+    import io
+
+    import openpyxl
+
+    from gsync import synth
+    from gsync.config import parse_settings
+
+    rows = synth.activities(["ศาลา", "ไหล่หิน"], 2568, 1, seed=1, per_tambon=3)
+    wb = openpyxl.load_workbook(io.BytesIO(synth.activity_xlsx("เกาะคา", "ลำปาง", 1, rows)))
+    ws = wb.active
+    ws.merge_cells("B5:B7")  # ศาลา over its three rows: openpyxl empties B6 and B7
+    ws.merge_cells("C5:C7")
+    buf = io.BytesIO()
+    wb.save(buf)
+    settings = parse_settings({"province": {"name": "ลำปาง", "fiscal_year": 2568},
+                               "districts": [{"name": "เกาะคา", "tambons": ["ศาลา", "ไหล่หิน"]}],
+                               "form": {"csv": "x.csv"}, "sheet": {"path": "m.xlsx"}})
+    for backend in ("calamine", "openpyxl"):
+        got = parse.parse_file("x.xlsx", buf.getvalue(), settings, backend=backend)
+        assert [a.tambon for a in got.activities] == ["ศาลา"] * 3 + ["ไหล่หิน"] * 3, backend
+        assert all(a.centre.endswith(a.tambon) for a in got.activities)
