@@ -1,0 +1,371 @@
+"""`python -m bench`: every scenario, each in a fresh subprocess, then one markdown table.
+
+    python -m bench            # everything (5 to 6 minutes on 2 cores)
+    python -m bench --quick    # Lampang scenarios, the naive baseline and parse speed (about 1 min)
+    python -m bench --strict   # exit 1 when a target fails (default: always 0)
+
+Scenarios run as `python -m bench.scenario NAME --out FILE.json` (see bench/scenario.py), two
+at a time by default (`--jobs`); parse speed runs first, alone, pinned to one core. The JSON
+files are kept in `--out-dir` (default: a temporary folder, printed at the end).
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures as cf
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+WRITE_QUOTA, READ_QUOTA = 60, 60  # as in bench.harness (not imported: this process stays small)
+
+QUICK = ["lampang-cold", "lampang-nochange", "lampang-upload", "naive-lampang"]
+FULL = ["national", "lampang-cold", "lampang-nochange", "lampang-upload", "nakhon-ratchasima", "naive-lampang"]
+RSS = {"lampang-cold", "lampang-nochange", "lampang-upload", "nakhon-ratchasima"}
+NATIONAL_MODES = "1,77,77:r11"
+RSS_LIMIT_MB = 200
+PARSE_TARGET = 50
+REQ_RATIO, WALL_RATIO = 100, 20
+
+
+def _run(name: str, out_dir: Path, extra: list[str], tag: str = "") -> tuple[str, dict[str, Any] | None, str]:
+    out = out_dir / f"{name}{tag}.json"
+    log = out_dir / f"{name}{tag}.log"
+    cmd = [sys.executable, "-m", "bench.scenario", name, "--out", str(out), *extra]
+    t0 = time.perf_counter()
+    with open(log, "w", encoding="utf-8") as err:
+        proc = subprocess.run(cmd, cwd=ROOT, stdout=err, stderr=subprocess.STDOUT, timeout=1800, check=False)
+    took = time.perf_counter() - t0
+    if proc.returncode != 0 or not out.exists():
+        tail = log.read_text(encoding="utf-8", errors="replace")[-2000:]
+        return name + tag, None, f"exit {proc.returncode} after {took:.0f} s:\n{tail}"
+    return name + tag, json.loads(out.read_text(encoding="utf-8")), f"{took:.0f} s"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true", help="Lampang scenarios, naive baseline and parse speed only")
+    ap.add_argument("--strict", action="store_true", help="exit 1 when a target fails")
+    ap.add_argument("--jobs", type=int, default=2, help="scenario subprocesses at a time (default 2)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--national-modes", default=NATIONAL_MODES,
+                    help=f"national runs (default {NATIONAL_MODES}: one after another; all 77 at once; "
+                         "all at once with [google] max_retries = 11)")
+    ap.add_argument("--per-tambon", type=int, default=5, help="national: activities per sub-district and quarter")
+    ap.add_argument("--out-dir", type=Path, default=None, help="where to keep each scenario's JSON")
+    args = ap.parse_args(argv)
+
+    out_dir = args.out_dir or Path(tempfile.mkdtemp(prefix="gsync-bench-"))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    seed = ["--seed", str(args.seed)]
+    started = time.perf_counter()
+    load0 = os.getloadavg()
+    print(f"gsync benchmark: {'quick' if args.quick else 'full'} run, results in {out_dir}", file=sys.stderr)
+
+    results: dict[str, dict[str, Any]] = {}
+    failures: list[str] = []
+    name, data, note = _run("parse-speed", out_dir, seed)  # alone: nothing else competes for its core
+    print(f"  parse-speed: {note}", file=sys.stderr)
+    if data:
+        results[name] = data
+    else:
+        failures.append(f"{name}: {note}")
+
+    jobs: list[tuple[str, list[str], str]] = []
+    for s in QUICK if args.quick else FULL:
+        extra = list(seed)
+        if s == "national":
+            extra += ["--modes", args.national_modes, "--per-tambon", str(args.per_tambon)]
+        jobs.append((s, extra, ""))
+        if s in RSS:
+            jobs.append((s, [*seed, "--rss"], "+rss"))
+    with cf.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        futures = [pool.submit(_run, s, out_dir, extra, tag) for s, extra, tag in jobs]
+        for fut in cf.as_completed(futures):
+            name, data, note = fut.result()
+            print(f"  {name}: {note if data else 'FAILED'}", file=sys.stderr)
+            if data:
+                results[name] = data
+            else:
+                failures.append(f"{name}: {note}")
+
+    machine = {
+        "cores": os.cpu_count(), "cpu": _cpu_model(), "python": platform.python_version(),
+        "platform": platform.platform(), "load_before": [round(x, 2) for x in load0],
+        "load_after": [round(x, 2) for x in os.getloadavg()], "total_s": round(time.perf_counter() - started),
+    }
+    text, verdicts = render(results, machine, quick=args.quick, national_modes=args.national_modes)
+    print(text)
+    for f in failures:
+        print(f"\nscenario failed to run: {f}")
+    (out_dir / "table.md").write_text(text, encoding="utf-8")
+    (out_dir / "summary.json").write_text(json.dumps({"machine": machine, "verdicts": verdicts}, ensure_ascii=False,
+                                                     indent=1), encoding="utf-8")
+    print(f"\n(JSON per scenario and this table: {out_dir})", file=sys.stderr)
+    bad = bool(failures) or any(not v["pass"] for v in verdicts)
+    return 1 if (args.strict and bad) else 0
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+# --- the table ---------------------------------------------------------------------------------
+
+
+def _mb(n: float) -> str:
+    return f"{n / 1e6:.2f}"
+
+
+def _ok(flag: bool) -> str:
+    return "PASS" if flag else "**FAIL**"
+
+
+def render(results: dict[str, dict[str, Any]], machine: dict[str, Any], *, quick: bool,
+           national_modes: str) -> tuple[str, list[dict[str, Any]]]:
+    verdicts: list[dict[str, Any]] = []
+
+    def target(scope: str, what: str, flag: bool, measured: str) -> str:
+        verdicts.append({"scope": scope, "target": what, "pass": bool(flag), "measured": measured})
+        return f"{what}: {_ok(flag)}"
+
+    lines = [
+        "Simulated wall s = 80 ms per request + every retry sleep (virtual clock) + gsync's own CPU time. "
+        "CPU s = gsync's CPU seconds (the in-process fake's excluded). Peak RSS = gsync's process with the fake "
+        "served from another process (rows marked † hold the fake in-process). Requests = API calls to Drive, "
+        "Forms and Sheets as gsync's accounting counts them, retries included (token requests excluded). "
+        f"Sheets quota enforced on the fake: {WRITE_QUOTA} writes and {READ_QUOTA} reads per minute (one user), "
+        "429 beyond.",
+        "",
+        "| scenario | syncs | drive | forms | sheets | Sheets reads / writes per sync | requests | downloads | MB down "
+        "| 429s (retries) | sim wall s | CPU s | peak RSS MB | targets |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+
+    def single(key: str, label: str, checks: list[str], *, rss: bool = True) -> None:
+        d = results.get(key)
+        if not d:
+            lines.append(f"| {label} | did not run | | | | | | | | | | | | |")
+            return
+        r = d["run"]
+        rr = results.get(key + "+rss")
+        peak = f"{rr['rss_peak_mb']:.0f}" if (rss and rr) else f"{d['rss_peak_mb']:.0f} †"
+        api = r["by_api"]
+        lines.append(
+            f"| {label} | 1 | {api.get('drive', 0)} | {api.get('forms', 0)} | {api.get('sheets', 0)} "
+            f"| {r['sheets_reads']} / {r['sheets_writes']} | {r['requests']} | {r['downloads']} | {_mb(r['bytes_downloaded'])} "
+            f"| {r['http_429']} ({r['retries']}) | {r['sim_wall']:.1f} | {r['cpu_s']:.2f} | {peak} | {'; '.join(checks)} |")
+
+    def rw(key: str) -> list[str]:
+        d = results.get(key)
+        if not d:
+            return []
+        r = d["run"]
+        return [target(key, "Sheets reads <= 2", r["sheets_reads"] <= 2 and r["ok"], str(r["sheets_reads"])),
+                target(key, "Sheets writes <= 3", r["sheets_writes"] <= 3 and r["ok"], str(r["sheets_writes"]))]
+
+    # Lampang
+    c = results.get("lampang-cold")
+    if c:
+        p = c["province"]
+        lines.insert(0, f"Lampang-size province: {p['districts']} districts, {p['tambons']} sub-districts, "
+                        f"{p['files']} files ({p['report_files']} reports and registers, {p['photos']} photos), "
+                        f"{p['responses']} Form responses, {p['activity_rows']} activity rows.\n")
+    single("lampang-cold", "Lampang, cold", rw("lampang-cold"))
+    n = results.get("lampang-nochange")
+    if n:
+        r = n["run"]
+        single("lampang-nochange", "Lampang, nothing changed", rw("lampang-nochange") + [
+            target("lampang-nochange", "0 downloads", r["downloads"] == 0 and r["ok"], str(r["downloads"])),
+            target("lampang-nochange", "0 Sheets writes", r["sheets_writes"] == 0 and r["ok"], str(r["sheets_writes"])),
+            target("lampang-nochange", "<= 4 requests", r["requests"] <= 4 and r["ok"], str(r["requests"])),
+        ])
+    u = results.get("lampang-upload")
+    if u:
+        r = u["run"]
+        new_rows = u.get("uploaded", {}).get("activity_rows", -1)
+        written = r.get("rows_written", {})
+        acts = written.get("กิจกรรม", 0)
+        other = sum(v for k, v in written.items() if k != "กิจกรรม")
+        only_changed = acts == new_rows and other <= 10
+        single("lampang-upload", "Lampang, one new upload", rw("lampang-upload") + [
+            target("lampang-upload", "exactly 1 download", r["downloads"] == 1 and r["ok"], str(r["downloads"])),
+            target("lampang-upload", f"only changed rows written ({acts} activity rows = the new file's "
+                   f"{new_rows}, {other} other rows)", only_changed and r["ok"], json.dumps(written, ensure_ascii=False)),
+        ])
+    nr = results.get("nakhon-ratchasima")
+    if nr:
+        rr = results.get("nakhon-ratchasima+rss")
+        peak = rr["rss_peak_mb"] if rr else nr["rss_peak_mb"]
+        p = nr["province"]
+        single("nakhon-ratchasima", f"Nakhon Ratchasima, cold ({p['districts']} districts, {p['tambons']} "
+               f"sub-districts, {p['files']} files, {p['activity_rows']} rows)", rw("nakhon-ratchasima") + [
+            target("nakhon-ratchasima", f"peak RSS < {RSS_LIMIT_MB} MB", peak < RSS_LIMIT_MB, f"{peak:.0f} MB")])
+    nat = results.get("national")
+    if nat:
+        p = nat["province"]
+        for m in nat["modes"]:
+            r = m["run"]
+            api = r["by_api"]
+            how = ("one after another" if m["workers"] == 1 else f"{m['workers']} at once") + (
+                f", [google] max_retries = {m['max_retries']}" if m["max_retries"] != 6 else "")
+            scope = f"national ({how})"
+            checks = [
+                target(scope, "Sheets reads <= 2 per sync", r["sheets_reads_max_per_sync"] <= 2, str(r["sheets_reads_max_per_sync"])),
+                target(scope, "Sheets writes <= 3 per sync", r["sheets_writes_max_per_sync"] <= 3, str(r["sheets_writes_max_per_sync"])),
+                target(scope, f"all {r['syncs']} syncs complete, no 429 left unretried",
+                       r["ok"] and r["unrecovered_429"] == 0,
+                       f"{len(r['failed'])} failed, {r['unrecovered_429']} on a 429"),
+            ]
+            if r["failed"]:
+                checks.append(f"{len(r['failed'])} of {r['syncs']} syncs failed (last error: "
+                              f"{next(iter(r['failed'].values()))[:90]}...)")
+            lines.append(
+                f"| National, {nat['provinces']} provinces, {p['districts']} districts, "
+                f"{how} | {r['syncs']} | {api.get('drive', 0)} | {api.get('forms', 0)} | {api.get('sheets', 0)} "
+                f"| max {r['sheets_reads_max_per_sync']} / {r['sheets_writes_max_per_sync']} | {r['requests']} "
+                f"| {r['downloads']} | {_mb(r['bytes_downloaded'])} | {r['http_429']} ({r['retries']}) "
+                f"| {r['sim_wall']:.0f} | {r['cpu_s']:.1f} | {m['rss_peak_mb']:.0f} † | {'; '.join(checks)} |")
+            again = m.get("again")
+            if again:
+                by: dict[str, int] = {}
+                for k, v in again["by_method"].items():
+                    by[k.split(".")[0]] = by.get(k.split(".")[0], 0) + v
+                sheets_reads = by.get("sheets", 0) - again["sheets_writes"]
+                per_sync = again["requests_max_per_sync_without_retries"]
+                checks = [
+                    target(f"national, nothing changed ({how})", "0 downloads, 0 Sheets writes, <= 4 requests per sync "
+                           "(429 retries not counted)",
+                           again["downloads"] == 0 and again["sheets_writes"] == 0 and per_sync <= 4,
+                           f"{again['downloads']} downloads, {again['sheets_writes']} writes, max {per_sync} per sync"),
+                    target(f"national, nothing changed ({how})", f"all {again['syncs']} syncs complete, no 429 left unretried",
+                           again["ok"], f"{len(again['failed'])} failed"),
+                ]
+                if again["failed"]:
+                    checks.append(f"{len(again['failed'])} of {again['syncs']} syncs failed (last error: "
+                                  f"{next(iter(again['failed'].values()))[:90]}...)")
+                lines.append(
+                    f"| National, nothing changed, {how} | {again['syncs']} | {by.get('drive', 0)} "
+                    f"| {by.get('forms', 0)} | {by.get('sheets', 0)} | total {sheets_reads} / {again['sheets_writes']} "
+                    f"| {again['requests']} | {again['downloads']} | 0.00 | {again['http_429']} ({again['retries']}) "
+                    f"| {again['sim_wall']:.0f} | {again['cpu_s']:.1f} | | {'; '.join(checks)} |")
+        lines.append("")
+        lines.append(f"National: {nat['provinces']} provinces ({nat['names']} names), {p['districts']} districts, "
+                     f"{p['tambons']} sub-districts, {p['files']} files, {p['responses']} responses, "
+                     f"{p['activity_rows']} activity rows. Sim wall of a national row = when the last sync finished "
+                     "(one after another: the sum of the syncs). † national RSS: one process holding the fake with "
+                     "all 77 provinces and every sync's objects; later modes start from the earlier modes' heap.")
+        masters = nat["modes"][0].get("masters")
+        if masters:
+            lampang_cells = (c or {}).get("master", {}).get("grid")
+            nr_cells = (results.get("nakhon-ratchasima") or {}).get("master", {}).get("grid")
+            lines.append("")
+            lines.append(
+                "Master size in grid cells (what Google counts against the 10,000,000-cell limit of one spreadsheet, "
+                "empty cells included): "
+                + (f"Lampang {lampang_cells:,}; " if lampang_cells else "")
+                + (f"Nakhon Ratchasima {nr_cells:,}; " if nr_cells else "")
+                + f"largest national master {masters['grid_max'][0]:,} ({masters['grid_max'][1]}); all 77 masters "
+                f"{masters['grid_total']:,} grid cells, {masters['filled_total']:,} of them holding a value.")
+    lines.append("")
+
+    # naive
+    nv = results.get("naive-lampang")
+    if nv and c:
+        g, gn = c["run"], (n["run"] if n else None)
+        a, b = nv["run"], nv["rerun"]
+        lines += [
+            "Naive baseline (written in bench/naive.py): every run lists the folder one `files.list` per folder, "
+            "reads every response, downloads every report file again, and writes one `values.append` per activity "
+            "row (on a rerun it clears the tab first). Same transports, same quota, a patient retry policy "
+            "(100 attempts) so that it finishes.",
+            "",
+            "| Lampang | requests | Sheets writes | downloads | 429s (retries) | rows written | sim wall s | CPU s |",
+            "|---|---|---|---|---|---|---|---|",
+            f"| naive, first run | {a['requests']} | {a['sheets_writes']} | {a['downloads']} | {a['http_429']} ({a['retries']}) "
+            f"| {sum(a['rows_written'].values())} | {a['sim_wall']:.0f} | {a['cpu_s']:.2f} |",
+            f"| gsync, cold | {g['requests']} | {g['sheets_writes']} | {g['downloads']} | {g['http_429']} ({g['retries']}) "
+            f"| {sum(g['rows_written'].values())} | {g['sim_wall']:.1f} | {g['cpu_s']:.2f} |",
+            f"| naive, second run | {b['requests']} | {b['sheets_writes']} | {b['downloads']} | {b['http_429']} ({b['retries']}) "
+            f"| {sum(b['rows_written'].values())} | {b['sim_wall']:.0f} | {b['cpu_s']:.2f} |",
+        ]
+        if gn:
+            lines.append(f"| gsync, nothing changed | {gn['requests']} | {gn['sheets_writes']} | {gn['downloads']} "
+                         f"| {gn['http_429']} ({gn['retries']}) | {sum(gn['rows_written'].values())} | {gn['sim_wall']:.1f} "
+                         f"| {gn['cpu_s']:.2f} |")
+        req_ratio = a["requests"] / max(1, g["requests"])
+        req_ratio_no_retry = (a["requests"] - a["retries"]) / max(1, g["requests"] - g["retries"])
+        wall_ratio = a["sim_wall"] / max(1e-9, g["sim_wall"])
+        floor = a["requests"] / max(1, g["downloads"])
+        lines += [
+            "",
+            f"- Cold, requests: naive / gsync = {a['requests']} / {g['requests']} = **{req_ratio:.0f}x** "
+            f"({req_ratio_no_retry:.0f}x without the naive run's 429 retries). "
+            + target("ratio", f"at least {REQ_RATIO}x fewer requests (cold)", req_ratio >= REQ_RATIO, f"{req_ratio:.1f}x")
+            + f". Ceiling for any design that downloads each report file once: {a['requests']} / {g['downloads']} "
+              f"downloads = {floor:.0f}x.",
+            f"- Cold, simulated wall time: {a['sim_wall']:.0f} s / {g['sim_wall']:.1f} s = **{wall_ratio:.0f}x**. "
+            + target("ratio", f"wall time at least {WALL_RATIO}x lower (cold)", wall_ratio >= WALL_RATIO, f"{wall_ratio:.0f}x")
+            + ".",
+        ]
+        if gn:
+            lines.append(f"- Rerun: naive second run / gsync nothing changed = {b['requests']} / {gn['requests']} = "
+                         f"**{b['requests'] / max(1, gn['requests']):.0f}x** requests, "
+                         f"{b['sim_wall'] / max(1e-9, gn['sim_wall']):.0f}x wall time.")
+        lines.append("")
+
+    # parse speed
+    ps = results.get("parse-speed")
+    if ps:
+        lines += [
+            f"Parsing speed, one core (pinned to CPU {ps['core']}): the Lampang corpus, {ps['corpus']['files']} report files "
+            f"({ps['corpus']['xlsx']} xlsx, {ps['corpus']['docx']} docx, {ps['corpus']['bytes'] / 1e6:.1f} MB), whole "
+            f"`parse_file` per file, best of 3; files per CPU second (wall clock in brackets).",
+            "",
+            "| xlsx backend | xlsx files/s | all report files/s (docx via python-docx) | activity rows |",
+            "|---|---|---|---|",
+        ]
+        for be in ("openpyxl", "calamine"):
+            x, al = ps["xlsx"][be], ps["all"][be]
+            label = "openpyxl (read-only)" if be == "openpyxl" else "python-calamine"
+            if be == ps["default_backend"]:
+                label += " (default)"
+            lines.append(f"| {label} | {x['files_per_s_cpu']:.0f} ({x['files_per_s_wall']:.0f}) "
+                         f"| {al['files_per_s_cpu']:.0f} ({al['files_per_s_wall']:.0f}) | {x['activity_rows']} |")
+        default = ps["all"][ps["default_backend"]]["files_per_s_cpu"]
+        docx = ps.get("docx") or {}
+        lines += [
+            "",
+            "- " + target("parse", f"at least {PARSE_TARGET} report files/s on one core (default backend, all files)",
+                           default >= PARSE_TARGET, f"{default:.0f}/s")
+            + f": {default:.0f} files/s. Word files alone: {docx.get('files_per_s_cpu', 0):.0f}/s. "
+              f"Both backends read the same rows: {'yes' if ps['same_rows'] else 'NO'}.",
+            "",
+        ]
+
+    lines += [
+        f"Machine: {machine['cores']} cores ({machine['cpu']}), Python {machine['python']}, {machine['platform']}; "
+        f"load average {machine['load_before'][0]} before, {machine['load_after'][0]} after; whole run "
+        f"{machine['total_s']} s.",
+        "",
+        "Targets: " + ", ".join(f"{v['scope']}: {v['target']} {_ok(v['pass'])}" for v in verdicts if not v["pass"])
+        if any(not v["pass"] for v in verdicts) else "Targets: all PASS.",
+    ]
+    return "\n".join(lines), verdicts
+
+
+if __name__ == "__main__":
+    sys.exit(main())

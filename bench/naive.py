@@ -1,0 +1,123 @@
+"""The naive baseline: what a first script does, written here only to be measured against.
+
+Every run it walks the QR folder one `files.list` per folder, reads every Form response, and
+downloads every report file again (QR folder and Form uploads; photos are skipped, which is
+kind to the baseline). It parses them with gsync's own parser, then writes the activity rows to
+the master one `values.append` per row (on a rerun it clears the tab first, or the rows
+would double). No state, no cache, no batching.
+
+It goes through the same counting, retrying transports as gsync (`bench.harness.BenchClients`),
+with a patient retry policy (many attempts) so that it finishes despite the write quota: a
+baseline that gave up would not have a wall time to compare.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from bench.harness import BenchClients, BenchFake, RunStats, log_stats, policy_for
+from bench.province import Loaded
+from gsync import parse
+from gsync.accounting import Accounting
+from gsync.config import Settings
+
+REPORT_EXT = (".xlsx", ".xls", ".docx", ".csv")
+FOLDER = "application/vnd.google-apps.folder"
+TAB = "กิจกรรม"
+HEADER = ["ไฟล์", "แถว", "ตำบล", "ศูนย์", "ชื่อกิจกรรม", "กลุ่ม", "ภารกิจ/มิติ", "วันที่", "ผู้เข้าร่วม", "ภาคี", "งบประมาณ"]
+MAX_ATTEMPTS = 100
+
+
+def naive_sync(fake: BenchFake, settings: Settings, loaded: Loaded, *, first: bool) -> RunStats:
+    import time
+
+    clock = fake.vclock
+    w = clock.worker()
+    assert w is not None
+    w.checkpoint()
+    t0, cpu0, fake0, lat0, slept0 = w.t, w.gsync_cpu, w.fake_cpu_total, w.latency, w.slept
+    real0 = time.perf_counter()
+    start = len(fake.requests)
+    acct = Accounting()
+    google = BenchClients(fake, acct, policy_for(clock, max_attempts=MAX_ATTEMPTS))
+    stats = RunStats()
+    try:
+        rows = _run(google, settings, loaded, first)
+        stats.activities = rows
+    except Exception as e:  # noqa: BLE001
+        stats.ok = False
+        stats.error = f"{type(e).__name__}: {e}"[:500]
+    w.checkpoint()
+    stats.sim_wall = w.t - t0
+    stats.cpu_s = w.gsync_cpu - cpu0
+    stats.fake_cpu_s = w.fake_cpu_total - fake0
+    stats.latency_s = w.latency - lat0
+    stats.slept_s = w.slept - slept0
+    stats.real_s = time.perf_counter() - real0
+    stats.by_method = dict(sorted(acct.requests.items()))
+    stats.by_api = acct.by_api()
+    stats.requests = sum(v for k, v in acct.by_api().items() if k in ("drive", "forms", "sheets"))
+    stats.downloads = acct.downloads
+    stats.bytes_downloaded = acct.bytes_downloaded
+    stats.retries = acct.retries
+    log_stats(fake, start, stats)
+    return stats
+
+
+def _run(google: BenchClients, settings: Settings, loaded: Loaded, first: bool) -> int:
+    drive, forms = google.drive, google.forms
+    # 1. the folder tree, one folder at a time
+    files: list[dict[str, Any]] = []
+    queue = [loaded.folder_id]
+    while queue:
+        folder = queue.pop(0)
+        token = None
+        while True:
+            page = drive.files().list(q=f"'{folder}' in parents and trashed = false", pageSize=100,
+                                      fields="nextPageToken,files(id,name,mimeType)", pageToken=token).execute()
+            for f in page.get("files", []):
+                (queue.append(f["id"]) if f["mimeType"] == FOLDER else files.append(f))
+            token = page.get("nextPageToken")
+            if not token:
+                break
+    # 2. every Form response, every time
+    assert settings.form is not None and settings.form.form_id
+    responses: list[dict[str, Any]] = []
+    token = None
+    while True:
+        page = forms.forms().responses().list(formId=settings.form.form_id, pageToken=token).execute()
+        responses.extend(page.get("responses", []))
+        token = page.get("nextPageToken")
+        if not token:
+            break
+    for r in responses:
+        for answer in (r.get("answers") or {}).values():
+            for f in (answer.get("fileUploadAnswers") or {}).get("answers") or []:
+                files.append({"id": f["fileId"], "name": f.get("fileName", ""), "mimeType": f.get("mimeType", "")})
+    # 3. download and parse every report file, every time
+    rows: list[list[Any]] = []
+    seen: set[str] = set()
+    for f in files:
+        if f["id"] in seen or not f["name"].lower().endswith(REPORT_EXT):
+            continue
+        seen.add(f["id"])
+        data = drive.files().get_media(fileId=f["id"]).execute()
+        parsed = parse.parse_file(f["name"], data, settings)
+        for a in parsed.activities:
+            rows.append([f["name"], a.row, a.tambon, a.centre, a.name, a.group or "", a.mission or "",
+                         a.date.isoformat() if isinstance(a.date, dt.date) else a.date_raw,
+                         a.participants if a.participants is not None else "", ", ".join(a.sectors),
+                         a.budget if a.budget is not None else ""])
+    # 4. one append per row
+    book = google.sheets.open_by_key(loaded.spreadsheet_id)
+    try:
+        ws = book.worksheet(TAB)
+    except Exception:  # noqa: BLE001 - gspread.WorksheetNotFound
+        ws = book.add_worksheet(TAB, rows=100, cols=len(HEADER))
+    if not first:
+        ws.clear()
+    ws.append_row(HEADER, value_input_option="RAW")
+    for row in rows:
+        ws.append_row(row, value_input_option="RAW")
+    return len(rows)
