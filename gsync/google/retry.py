@@ -44,12 +44,22 @@ def error_message(body: bytes) -> str:
 
 @dataclass
 class RetryPolicy:
-    max_attempts: int = 6  # the first try plus five retries
+    """Bounded two ways: server errors and dropped connections by a count of attempts; quota
+    errors (429, rate-limit 403) by the total time waited. Google refills a per-minute quota a
+    minute later, so a fixed handful of short waits gives up while the quota is still empty:
+    quota errors keep retrying until `quota_budget` seconds of waiting have been spent."""
+
+    max_attempts: int = 7  # the first try plus six retries, for 5xx and dropped connections
     base: float = 1.0  # seconds
     cap: float = 64.0  # no single wait longer than this
-    max_retry_after: float = 300.0  # a server asking for longer than this: give up instead
+    max_retry_after: float = 300.0  # a server asking for longer than this is not obeyed
+    quota_budget: float = 180.0  # seconds of waiting spent on quota errors before giving up
+    max_quota_attempts: int = 30
     sleep: Callable[[float], None] = field(default=time.sleep)
     rng: Callable[[], float] = field(default=random.random)
+
+    def is_quota(self, status: int, body: bytes) -> bool:
+        return status == 429 or (status == 403 and error_reason(body) in RATE_LIMIT_REASONS)
 
     def retriable(self, status: int, body: bytes) -> bool:
         if status in RETRIABLE_STATUS:
@@ -63,4 +73,5 @@ class RetryPolicy:
                 return min(float(retry_after), self.max_retry_after)
             except ValueError:
                 pass  # an HTTP date: fall back to backoff
-        return self.rng() * min(self.cap, self.base * 2 ** (attempt - 1))
+        d = min(self.cap, self.base * 2 ** min(attempt - 1, 30))
+        return d / 2 + self.rng() * d / 2  # "equal jitter": spread out, but never a near-zero wait

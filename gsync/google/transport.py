@@ -91,26 +91,34 @@ def with_retries(
     once: Callable[[], tuple[int, str | None, bytes, T]], errors: tuple[type[BaseException], ...],
 ) -> T:
     """Send with the one bounded policy: `once` returns (status, Retry-After, body, result)."""
-    for attempt in range(1, policy.max_attempts + 1):
+    waited = 0.0
+    attempt = 0
+    while True:
+        attempt += 1
         accounting.request(mid)
         try:
             status, retry_after, body, result = once()
         except errors as e:
-            if attempt == policy.max_attempts:
+            if attempt >= policy.max_attempts:
                 raise
-            _wait(policy, accounting, mid, attempt, None, type(e).__name__)
+            waited += _wait(policy, accounting, mid, attempt, None, type(e).__name__)
             continue
-        if status < 400 or not policy.retriable(status, body) or attempt == policy.max_attempts:
+        if status < 400 or not policy.retriable(status, body):
             return result
-        _wait(policy, accounting, mid, attempt, retry_after, f"HTTP {status} {error_reason(body)}")
-    raise AssertionError("unreachable")
+        if policy.is_quota(status, body):
+            if waited >= policy.quota_budget or attempt >= policy.max_quota_attempts:
+                return result
+        elif attempt >= policy.max_attempts:
+            return result
+        waited += _wait(policy, accounting, mid, attempt, retry_after, f"HTTP {status} {error_reason(body)}")
 
 
-def _wait(policy: RetryPolicy, accounting: Accounting, mid: str, attempt: int, retry_after: str | None, why: str) -> None:
+def _wait(policy: RetryPolicy, accounting: Accounting, mid: str, attempt: int, retry_after: str | None, why: str) -> float:
     delay = policy.delay(attempt, retry_after)
-    log.warning("%s: %s; retry %d of %d in %.1fs", mid, why, attempt, policy.max_attempts - 1, delay)
+    log.warning("%s: %s; retry %d in %.1fs", mid, why, attempt, delay)
     accounting.retry()
     policy.sleep(delay)
+    return delay
 
 
 class RetryingHttp:

@@ -198,7 +198,7 @@ def test_form_attachment_without_mime_type_and_size_cap(google_server):
     assert small.fetch(bare) == b"PK" * 600
     empty = fake.drive_add_file("ว่าง.xlsx", b"", uploads)
     assert small.fetch(FileRef(id=empty, name="ว่าง.xlsx", received_at=T0, channel="form")) == b""
-    fake.inject("drive.files.get", status=403, reason="userRateLimitExceeded", times=6)
+    fake.inject("drive.files.get", status=403, reason="userRateLimitExceeded", times=40)  # more than the quota budget allows
     with pytest.raises(SourceError, match="run gsync again later"):  # quota, not the file's fault
         small.fetch(FileRef(id=fid, name="x.xlsx", mime_type=XLSX, received_at=T0, channel="form"))
 

@@ -58,16 +58,16 @@ REPORT = "เสริมงาม/Q1.xlsx"
 TRANSIENT: dict[str, tuple[str, dict[str, Any], list[float]]] = {
     # label: (what to match, inject kwargs, expected recorded delays; rng is fixed at 0.5, base 1 s)
     "429 with Retry-After: 7 (Drive files.list)": (r"^drive\.files\.list$", {"status": 429, "retry_after": "7", "times": 2}, [7.0, 7.0]),
-    "429 without Retry-After (Sheets values.batchUpdate)": (r"^sheets\.spreadsheets\.values\.batchUpdate$", {"status": 429, "times": 2}, [0.5, 1.0]),
-    "500 (Forms responses.list)": (r"^forms\.forms\.responses\.list$", {"status": 500, "times": 2}, [0.5, 1.0]),
-    "503 (Sheets spreadsheets.get)": (r"^sheets\.spreadsheets\.get$", {"status": 503, "times": 3}, [0.5, 1.0, 2.0]),
+    "429 without Retry-After (Sheets values.batchUpdate)": (r"^sheets\.spreadsheets\.values\.batchUpdate$", {"status": 429, "times": 2}, [0.75, 1.5]),
+    "500 (Forms responses.list)": (r"^forms\.forms\.responses\.list$", {"status": 500, "times": 2}, [0.75, 1.5]),
+    "503 (Sheets spreadsheets.get)": (r"^sheets\.spreadsheets\.get$", {"status": 503, "times": 3}, [0.75, 1.5, 3.0]),
     "503 with Retry-After: 120 (Forms forms.get)": (r"^forms\.forms\.get$", {"status": 503, "retry_after": "120"}, [120.0]),
-    "403 rateLimitExceeded (Drive download)": ("FILE", {"status": 403, "reason": "rateLimitExceeded", "times": 2}, [0.5, 1.0]),
-    "403 userRateLimitExceeded (Sheets batchUpdate)": (r"^sheets\.spreadsheets\.batchUpdate$", {"status": 403, "reason": "userRateLimitExceeded"}, [0.5]),
+    "403 rateLimitExceeded (Drive download)": ("FILE", {"status": 403, "reason": "rateLimitExceeded", "times": 2}, [0.75, 1.5]),
+    "403 userRateLimitExceeded (Sheets batchUpdate)": (r"^sheets\.spreadsheets\.batchUpdate$", {"status": 403, "reason": "userRateLimitExceeded"}, [0.75]),
     # httplib2 itself reconnects once, at once, when a kept-alive connection drops: no backoff
     "connection dropped before the answer (Drive download)": ("FILE", {"drop": True}, []),
-    "connection dropped mid-download (100 bytes of the file)": ("FILE", {"after_bytes": 100}, [0.5]),
-    "timeout (Drive download answers after 3 s, client timeout 0.5 s)": ("FILE", {"delay": 3.0}, [0.5]),
+    "connection dropped mid-download (100 bytes of the file)": ("FILE", {"after_bytes": 100}, [0.75]),
+    "timeout (Drive download answers after 3 s, client timeout 0.5 s)": ("FILE", {"delay": 3.0}, [0.75]),
 }
 
 
@@ -99,7 +99,7 @@ def test_retries_are_bounded(gp: Province) -> None:
     gp.fake.inject(r"^drive\.files\.list$", status=503, times=100)
     with pytest.raises(SourceError, match="run gsync again later"):
         google_run(gp, max_attempts=4)
-    assert gp.sleeps == [0.5, 1.0, 2.0]
+    assert gp.sleeps == [0.75, 1.5, 3.0]
     assert gp.fake.count("drive.files.list") == 4
     assert gp.fake.count("sheets.spreadsheets.values.batchUpdate") == 0
 

@@ -117,7 +117,7 @@ def test_tokens_and_keys_never_logged(kind: str, google_server: tuple[Any, str],
     fake.inject(r"^sheets\.spreadsheets\.get$", status=503, retry_after="0")
     proc = run_cli("-v", "sync", "--config", str(config), "--now", NOW_TEXT)
     assert proc.returncode in (0, 4), proc.stderr
-    assert "retry 1 of" in proc.stderr  # debug logging was on and the retries were logged
+    assert "retry 1 in" in proc.stderr  # debug logging was on and the retries were logged
     assert fake.tokens, "the run used access tokens"
     out = proc.stdout + proc.stderr
     assert "fake-token-" not in out and "Bearer" not in out
