@@ -8,6 +8,7 @@ import struct
 import zipfile
 
 from gsync import synth
+from tests.unit.parse_fixtures import zip_bomb  # noqa: F401 - shared with the parser tests
 
 from .support import district_rows, patch_zip, report_xlsx
 
@@ -20,16 +21,6 @@ def corrupt_xlsx(district: str, quarter: int) -> bytes:
     return data[: len(data) // 2]
 
 
-def zip_bomb(megabytes: int = 300) -> bytes:
-    """An "xlsx" whose one worksheet part is `megabytes` MB of zeros, deflated to a few hundred KB."""
-    out = io.BytesIO()
-    chunk = b"\x00" * (1 << 20)
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
-        zf.writestr("[Content_Types].xml", b"<Types/>")
-        with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as f:
-            for _ in range(megabytes):
-                f.write(chunk)
-    return out.getvalue()
 
 
 def with_control_characters(data: bytes) -> bytes:

@@ -9,13 +9,11 @@ processes and real signals.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import logging
 import os
 import subprocess
 import sys
-import zipfile
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -30,6 +28,7 @@ from gsync.config import Settings, load_settings
 from gsync.lock import RunLock
 from gsync.sinks.tables import TAB_LOG
 from gsync.state import State
+from tests.unit.parse_fixtures import patch_zip  # noqa: F401 - shared with the parser tests
 
 NOW = demo.NOW
 NOW_TEXT = NOW.isoformat()
@@ -269,20 +268,6 @@ def notes_kept(t: Tabs, notes: dict[tuple[str, str], str]) -> None:
 # --- building hostile files -----------------------------------------------------------------
 
 
-def patch_zip(data: bytes, edit: dict[str, Any]) -> bytes:
-    """Rewrite members of a zip: name -> new bytes, or a function old bytes -> new bytes."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            body = src.read(info)
-            change = edit.get(info.filename)
-            if change is not None:
-                body = change(body) if callable(change) else change
-            dst.writestr(info.filename, body)
-        for name, change in edit.items():
-            if name not in src.namelist() and not callable(change):
-                dst.writestr(name, change)
-    return out.getvalue()
 
 
 def diff_summary(reference: Tabs, got: Tabs) -> str:
