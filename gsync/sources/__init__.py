@@ -12,7 +12,6 @@ from typing import Protocol
 
 from gsync.models import FileRef, FormResponse
 
-
 _LITTER_PREFIXES = ("~$", ".~lock", "._", ".tmp.drive", ".Trash")  # editor locks, macOS and Drive litter
 _LITTER_NAMES = frozenset({"desktop.ini", "thumbs.db", ".ds_store", ".gsync", ".git"})
 
