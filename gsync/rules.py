@@ -449,19 +449,20 @@ def _covers(newer: ParsedFile, older: ParsedFile) -> bool:
 
 
 def _dedupe_rows(rows: list[tuple[str, Activity]]) -> list[tuple[str, Activity]]:
-    """The same activity in two files counts once: the later file's rows win.
+    """The same activity in two files, or two sheets of one file, counts once: the later wins.
 
-    Rows of one file never replace each other: two identical lines typed into one report are
-    the district's to explain, not gsync's to merge away.
+    Rows of one sheet never replace each other: two identical lines typed into one table are
+    the district's to explain, not gsync's to merge away. A sheet copied inside a workbook
+    ("รายงาน (2)") or a re-sent file is merged away.
     """
     def key(a: Activity) -> tuple[str, ...]:
         return (thai.name_key(a.tambon), thai.name_key(a.centre), thai.name_key(a.name),
                 a.date.isoformat() if a.date else a.date_raw)
 
-    latest_file: dict[tuple[str, ...], str] = {}
+    latest: dict[tuple[str, ...], tuple[str, str]] = {}
     for file_id, a in rows:  # rows come in file order, oldest file first
-        latest_file[key(a)] = file_id
-    return [(file_id, a) for file_id, a in rows if latest_file[key(a)] == file_id]
+        latest[key(a)] = (file_id, a.sheet)
+    return [(file_id, a) for file_id, a in rows if latest[key(a)] == (file_id, a.sheet)]
 
 
 def _totals(r: FormResponse, rows: list[tuple[str, Activity]], active: set[str], tolerance: int) -> list[Problem]:

@@ -207,3 +207,14 @@ def test_naive_now_is_refused() -> None:
 def test_reupload_names_share_a_stem(a: str, b: str) -> None:
     assert stem_key(a) == stem_key(b)
     assert stem_key("งาว Q1.xlsx") != stem_key("งาว Q2.xlsx")
+
+
+def test_a_sheet_copied_inside_one_workbook_counts_once() -> None:
+    first = [act("บ้านหวด").model_copy(update={"sheet": "รายงาน"}), act("แม่ตีบ").model_copy(update={"sheet": "รายงาน"})]
+    copy = [a.model_copy(update={"sheet": "รายงาน (2)"}) for a in first]
+    twice_typed = [act("บ้านหวด", row=9).model_copy(update={"sheet": "รายงาน"})]
+    f = report_file("งาว Q1.xlsx", dt.datetime(2024, 12, 1, tzinfo=UTC), first + copy + twice_typed)
+    r = one(judge(SETTINGS, [], [f], StaffInput(), NOW))
+    # the copied sheet merges away; a line typed twice into one sheet stays (the district's to explain)
+    assert sorted((a.tambon, a.sheet, a.row) for _, a in r.activities) == [
+        ("บ้านหวด", "รายงาน", 5), ("บ้านหวด", "รายงาน", 9), ("แม่ตีบ", "รายงาน (2)", 5)]
