@@ -11,7 +11,7 @@ import datetime as dt
 import difflib
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -285,11 +285,9 @@ def _one_line(where: str, error: ValidationError, data: dict[str, Any]) -> str:
     key = _format_loc(loc, data)
     kind = err["type"]
     if kind == "extra_forbidden":
-        parent = _lookup(data, loc[:-1])
         allowed = _allowed_keys(loc[:-1])
         hint = difflib.get_close_matches(loc[-1], allowed, n=1)
         fix = f"did you mean '{hint[0]}'?" if hint else f"allowed keys: {', '.join(sorted(allowed))}"
-        del parent
         return f"{where}: {key}: unknown key; {fix}"
     if kind == "missing":
         return f"{where}: {key}: required key is missing; add it (see config/demo.toml for an example)"
@@ -309,16 +307,6 @@ def _format_loc(loc: list[str], data: dict[str, Any]) -> str:
     if len(loc) == 1:
         return f"[{loc[0]}]"
     return f"[{loc[0]}] " + ".".join(loc[1:])
-
-
-def _lookup(data: dict[str, Any], loc: list[str]) -> Any:
-    cur: Any = data
-    for part in loc:
-        if isinstance(cur, list) and part.isdigit():
-            cur = cur[int(part)]
-        elif isinstance(cur, dict):
-            cur = cur.get(part, {})
-    return cur
 
 
 def _allowed_keys(loc: list[str]) -> list[str]:
@@ -341,5 +329,3 @@ def _allowed_keys(loc: list[str]) -> list[str]:
                 return []
     return [k for k in model.model_fields if k != "source_file"]
 
-
-Channel = Literal["form", "drive", "sheet"]

@@ -156,7 +156,7 @@ class ApiDriveSource:
             "supportsAllDrives": True, "includeItemsFromAllDrives": True,
         }
         while True:
-            page = self._call("files.list", self.google.drive.files().list(**kwargs), listing=True)
+            page = self._call("files.list", self.google.drive.files().list(**kwargs))
             if page.get("incompleteSearch"):
                 log.warning("Drive says the listing of %s may be incomplete", self.folder_id)
             yield from page.get("files") or []
@@ -167,7 +167,7 @@ class ApiDriveSource:
     def _root(self) -> dict[str, Any]:
         req = self.google.drive.files().get(fileId=self.folder_id, fields="id,name,mimeType,trashed,driveId",
                                             supportsAllDrives=True)
-        root = self._call("files.get", req, listing=True)
+        root = self._call("files.get", req)
         if root.get("mimeType") != FOLDER:
             raise SourceError(
                 f"[drive] folder_id {self.folder_id} is \"{root.get('name')}\" ({root.get('mimeType')}), not a folder; "
@@ -185,7 +185,7 @@ class ApiDriveSource:
         if drive_id:
             kwargs["driveId"] = drive_id
         return str(self._call("changes.getStartPageToken",
-                              self.google.drive.changes().getStartPageToken(**kwargs), listing=True)["startPageToken"])
+                              self.google.drive.changes().getStartPageToken(**kwargs))["startPageToken"])
 
     def _apply_changes(self, saved: dict[str, Any]) -> dict[str, Any] | None:
         """The saved catalog brought up to date from `changes.list`; None to list in full."""
@@ -379,7 +379,7 @@ class ApiDriveSource:
 
     # --- errors ---
 
-    def _call(self, what: str, request: Any, *, listing: bool = False) -> Any:
+    def _call(self, what: str, request: Any) -> Any:
         try:
             return request.execute()
         except HttpError as e:
