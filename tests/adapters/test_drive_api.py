@@ -12,7 +12,6 @@ import pytest
 from gsync import demo, synth
 from gsync.accounting import Accounting
 from gsync.errors import FileGone, FileUnavailable, SourceError
-from gsync.google.clients import GoogleClients
 from gsync.models import FileRef
 from gsync.sources.drive_api import ApiDriveSource
 from gsync.state import State
@@ -26,8 +25,9 @@ BOT = "gsync-bot@gsync-test.iam.gserviceaccount.com"
 
 
 def make(base_url: str, folder_id: str | None, state: State | None = None, acct: Accounting | None = None,
-         **settings: Any) -> ApiDriveSource:
-    return ApiDriveSource(google_clients(base_url, acct), api_settings(folder_id=folder_id or "unused", **settings),
+         key: dict[str, Any] | None = None, **settings: Any) -> ApiDriveSource:
+    return ApiDriveSource(google_clients(base_url, acct, service_account_info=key),
+                          api_settings(folder_id=folder_id or "unused", **settings),
                           state if state is not None else State(None))
 
 
@@ -127,12 +127,12 @@ def test_file_deleted_between_list_and_fetch_is_gone(google_server):
         src.fetch(ref)
 
 
-def test_permission_denied_names_the_file_and_the_account(google_server, monkeypatch):
+def test_permission_denied_names_the_file_and_the_account(google_server):
     fake, base_url = google_server
-    monkeypatch.setattr(GoogleClients, "service_account_email", property(lambda self: BOT))
+    key = fake.service_account_info(token_uri=base_url + "/token")  # a real key whose client_email is BOT
     t = tree(fake)
     fake.drive_add_file("a.xlsx", b"PK", t["q1"])
-    src = make(base_url, t["root"])
+    src = make(base_url, t["root"], key=key)
     [ref] = src.list_files()
     fake.inject("drive.files.get", status=403, reason="insufficientFilePermissions")
     with pytest.raises(SourceError) as err:
@@ -145,16 +145,16 @@ def test_permission_denied_names_the_file_and_the_account(google_server, monkeyp
         src.fetch(attachment)
 
 
-def test_missing_or_unshared_folder_says_how_to_share_it(google_server, monkeypatch):
+def test_missing_or_unshared_folder_says_how_to_share_it(google_server):
     fake, base_url = google_server
-    monkeypatch.setattr(GoogleClients, "service_account_email", property(lambda self: BOT))
+    key = fake.service_account_info(token_uri=base_url + "/token")
     with pytest.raises(SourceError) as err:
-        make(base_url, "1NoSuchFolderAtAll").list_files()
+        make(base_url, "1NoSuchFolderAtAll", key=key).list_files()
     assert f"share the folder with {BOT} as Viewer" in str(err.value)
     t = tree(fake)
     fake.revoke_access(t["root"])
     with pytest.raises(SourceError, match="as Viewer"):
-        make(base_url, t["root"]).list_files()
+        make(base_url, t["root"], key=key).list_files()
 
 
 def test_429_is_retried_by_the_transport(google_server):

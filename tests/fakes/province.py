@@ -346,21 +346,27 @@ __all__ = [
 # --- clients and settings for adapter tests -------------------------------------------------------
 
 
-def google_clients(base_url: str, accounting: Any = None) -> Any:
-    """gsync's GoogleClients pointed at the fake (authorized-user credentials, no-op sleep)."""
+def google_clients(base_url: str, accounting: Any = None, *, service_account_info: dict[str, Any] | None = None) -> Any:
+    """gsync's GoogleClients pointed at the fake (authorized-user credentials unless a
+    service-account key from `fake.service_account_info(...)` is given; no-op sleep)."""
+    from google.oauth2 import service_account
     from google.oauth2.credentials import Credentials
 
     from gsync.accounting import Accounting
-    from gsync.google.clients import GoogleClients
+    from gsync.google.clients import SCOPES, GoogleClients
     from gsync.google.retry import RetryPolicy
 
-    creds = Credentials(
-        token=None,
-        refresh_token="r",
-        client_id="c",
-        client_secret="s",
-        token_uri=base_url + "/token",
-    )
+    creds: Any
+    if service_account_info is not None:
+        creds = service_account.Credentials.from_service_account_info(service_account_info, scopes=list(SCOPES))
+    else:
+        creds = Credentials(
+            token=None,
+            refresh_token="r",
+            client_id="c",
+            client_secret="s",
+            token_uri=base_url + "/token",
+        )
     return GoogleClients(
         creds,
         accounting if accounting is not None else Accounting(),
