@@ -221,6 +221,44 @@ def log_stats(fake: FakeGoogle, start: int, stats: RunStats) -> None:
     stats.rows_written = dict(rows)
 
 
+@dataclass
+class Marks:
+    """Where a worker's clocks stood when a measured run began."""
+
+    t: float
+    cpu: float
+    fake_cpu: float
+    latency: float
+    slept: float
+    real: float
+    start: int  # index into the fake's request log
+
+
+def begin(fake: BenchFake, w: Any) -> Marks:
+    w.checkpoint()
+    return Marks(w.t, w.gsync_cpu, w.fake_cpu_total, w.latency, w.slept, time.perf_counter(), len(fake.requests))
+
+
+def finish(fake: BenchFake, w: Any, m: Marks, acct: Accounting, stats: RunStats, *, log: bool = True) -> RunStats:
+    """Fill a run's figures from the clocks and the accounting, then log them."""
+    w.checkpoint()
+    stats.sim_wall = w.t - m.t
+    stats.cpu_s = w.gsync_cpu - m.cpu
+    stats.fake_cpu_s = w.fake_cpu_total - m.fake_cpu
+    stats.latency_s = w.latency - m.latency
+    stats.slept_s = w.slept - m.slept
+    stats.real_s = time.perf_counter() - m.real
+    stats.by_method = dict(sorted(acct.requests.items()))
+    stats.by_api = acct.by_api()
+    stats.requests = sum(v for k, v in acct.by_api().items() if k in ("drive", "forms", "sheets"))
+    stats.downloads = acct.downloads
+    stats.bytes_downloaded = acct.bytes_downloaded
+    stats.retries = acct.retries
+    if log:
+        log_stats(fake, m.start, stats)
+    return stats
+
+
 def run_sync(fake: BenchFake, settings: Settings, now: dt.datetime, *, full: bool = False,
              policy: RetryPolicy | None = None, log: bool = True) -> RunStats:
     """`log=False` when other syncs run at the same time (the fake's log then interleaves)."""
@@ -231,10 +269,7 @@ def run_sync(fake: BenchFake, settings: Settings, now: dt.datetime, *, full: boo
     clock = fake.vclock
     w = clock.worker()
     assert w is not None, "run_sync must run inside VirtualClock.run"
-    w.checkpoint()
-    t0, cpu0, fake0, lat0, slept0 = w.t, w.gsync_cpu, w.fake_cpu_total, w.latency, w.slept
-    real0 = time.perf_counter()
-    start = len(fake.requests)
+    marks = begin(fake, w)
     stats = RunStats()
     state_path = settings.state.path
     if full and state_path.exists():
@@ -255,19 +290,4 @@ def run_sync(fake: BenchFake, settings: Settings, now: dt.datetime, *, full: boo
             stats.error = f"{type(e).__name__}: {e}"[:500]
         finally:
             state.close()
-    w.checkpoint()
-    stats.sim_wall = w.t - t0
-    stats.cpu_s = w.gsync_cpu - cpu0
-    stats.fake_cpu_s = w.fake_cpu_total - fake0
-    stats.latency_s = w.latency - lat0
-    stats.slept_s = w.slept - slept0
-    stats.real_s = time.perf_counter() - real0
-    stats.by_method = dict(sorted(acct.requests.items()))
-    stats.by_api = {k: v for k, v in acct.by_api().items()}
-    stats.requests = sum(v for k, v in acct.by_api().items() if k in ("drive", "forms", "sheets"))
-    stats.downloads = acct.downloads
-    stats.bytes_downloaded = acct.bytes_downloaded
-    stats.retries = acct.retries
-    if log:
-        log_stats(fake, start, stats)
-    return stats
+    return finish(fake, w, marks, acct, stats, log=log)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from bench.harness import BenchClients, BenchFake, RunStats, log_stats, policy_for
+from bench.harness import BenchClients, BenchFake, RunStats, begin, finish, policy_for
 from bench.province import Loaded
 from gsync import parse
 from gsync.accounting import Accounting
@@ -30,15 +30,10 @@ MAX_ATTEMPTS = 100
 
 
 def naive_sync(fake: BenchFake, settings: Settings, loaded: Loaded, *, first: bool) -> RunStats:
-    import time
-
     clock = fake.vclock
     w = clock.worker()
     assert w is not None
-    w.checkpoint()
-    t0, cpu0, fake0, lat0, slept0 = w.t, w.gsync_cpu, w.fake_cpu_total, w.latency, w.slept
-    real0 = time.perf_counter()
-    start = len(fake.requests)
+    marks = begin(fake, w)
     acct = Accounting()
     google = BenchClients(fake, acct, policy_for(clock, max_attempts=MAX_ATTEMPTS))
     stats = RunStats()
@@ -48,21 +43,7 @@ def naive_sync(fake: BenchFake, settings: Settings, loaded: Loaded, *, first: bo
     except Exception as e:  # noqa: BLE001
         stats.ok = False
         stats.error = f"{type(e).__name__}: {e}"[:500]
-    w.checkpoint()
-    stats.sim_wall = w.t - t0
-    stats.cpu_s = w.gsync_cpu - cpu0
-    stats.fake_cpu_s = w.fake_cpu_total - fake0
-    stats.latency_s = w.latency - lat0
-    stats.slept_s = w.slept - slept0
-    stats.real_s = time.perf_counter() - real0
-    stats.by_method = dict(sorted(acct.requests.items()))
-    stats.by_api = acct.by_api()
-    stats.requests = sum(v for k, v in acct.by_api().items() if k in ("drive", "forms", "sheets"))
-    stats.downloads = acct.downloads
-    stats.bytes_downloaded = acct.bytes_downloaded
-    stats.retries = acct.retries
-    log_stats(fake, start, stats)
-    return stats
+    return finish(fake, w, marks, acct, stats)
 
 
 def _run(google: BenchClients, settings: Settings, loaded: Loaded, first: bool) -> int:
