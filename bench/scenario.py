@@ -82,16 +82,20 @@ def master_cells(fake: BenchFake, sid: str) -> dict[str, Any]:
             "tabs": tabs}
 
 
-def lampang(which: str, seed: int) -> dict[str, Any]:
-    """Cold, then (unmeasured prefix) no-change rerun or one new upload."""
-    t_setup = time.perf_counter()
-    p = P.build("lampang", seed)
+def _province(name: str, seed: int) -> tuple[Any, VirtualClock, BenchFake, Any, Path, Any, Meter]:
+    """One generated province loaded into a fresh fake on its own virtual clock."""
+    p = P.build(name, seed)
     clock = VirtualClock()
     fake = BenchFake(clock)
     loaded = P.load(fake, p)
     tmp = workdir("gsync-bench-")
-    settings = P.settings(p, loaded, tmp / "state.sqlite")
-    meter = Meter()
+    return p, clock, fake, loaded, tmp, P.settings(p, loaded, tmp / "state.sqlite"), Meter()
+
+
+def lampang(which: str, seed: int) -> dict[str, Any]:
+    """Cold, then (unmeasured prefix) no-change rerun or one new upload."""
+    t_setup = time.perf_counter()
+    p, clock, fake, loaded, tmp, settings, meter = _province("lampang", seed)
     setup_s = time.perf_counter() - t_setup
     out: dict[str, Any] = {"scenario": f"lampang-{which}", "province": p.counts(), "setup_s": round(setup_s, 2)}
 
@@ -125,13 +129,7 @@ def _rows_in(data: bytes, settings: Any) -> int:
 
 def nakhon_ratchasima(seed: int) -> dict[str, Any]:
     source = P.nakhon_ratchasima()[1]
-    p = P.build("nakhon-ratchasima", seed)
-    clock = VirtualClock()
-    fake = BenchFake(clock)
-    loaded = P.load(fake, p)
-    tmp = workdir("gsync-bench-")
-    settings = P.settings(p, loaded, tmp / "state.sqlite")
-    meter = Meter()
+    p, clock, fake, loaded, tmp, settings, meter = _province("nakhon-ratchasima", seed)
 
     def job() -> RunStats:
         meter.start()
@@ -310,13 +308,7 @@ def ws_end(ws: list[Any]) -> float:
 def naive_lampang(seed: int) -> dict[str, Any]:
     from bench.naive import naive_sync
 
-    p = P.build("lampang", seed)
-    clock = VirtualClock()
-    fake = BenchFake(clock)
-    loaded = P.load(fake, p)
-    tmp = workdir("gsync-bench-")
-    settings = P.settings(p, loaded, tmp / "state.sqlite")
-    meter = Meter()
+    p, clock, fake, loaded, tmp, settings, meter = _province("lampang", seed)
     out: dict[str, Any] = {"scenario": "naive-lampang", "province": p.counts()}
 
     def job() -> tuple[RunStats, RunStats]:
