@@ -5,26 +5,33 @@ Exit codes (cron reads them):
   1  the run failed (nothing half-written; the next run starts from the last good state)
   2  bad usage or config (including a Form question the config does not know)
   3  another gsync run holds the lock; this one did nothing
-  4  synced, but something a district sent could not be read or placed: see the master's
-     tabs "ปัญหา" and "ไฟล์ที่ระบุไม่ได้"
+  4  synced, but something a district sent could not be read or placed, and it is new since the
+     last run: see the master's tabs "ปัญหา" and "ไฟล์ที่ระบุไม่ได้". The same old item does not
+     raise 4 again on every run.
+
+No traceback reaches an operator: every failure is one line on stderr (run with -v to see the
+details of an unexpected one).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import json
 import logging
+import re
+import sqlite3
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import click
 
 from gsync import thai
-from gsync.config import ConfigError, Settings, load_settings
-from gsync.errors import GsyncError
+from gsync.config import ConfigError, Settings, check_paths, load_settings
+from gsync.errors import GsyncError, SourceError
 from gsync.lock import RunLock
 from gsync.sinks.tables import STATUS_LABELS
 from gsync.state import State
@@ -52,14 +59,40 @@ def _setup_logging(verbose: bool) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
+_LEADING_YEAR = re.compile(r"^\s*(\d{4})(?=\D|$)")
+
+
 def _parse_now(value: str | None, settings: Settings) -> dt.datetime:
+    """`--now` as an aware instant. A year above 2400 is Buddhist Era (a Thai operator types
+    2568-04-20): it is read as such, and the CE date is logged so nobody is surprised."""
     if value is None:
         return dt.datetime.now(dt.UTC)
+    text = thai.to_arabic_digits(value.strip())
+    m = _LEADING_YEAR.match(text)
+    if m and int(m.group(1)) > 2400:
+        ce = int(m.group(1)) - thai.BE_OFFSET
+        text = f"{ce:04d}{text[m.end(1):]}"
+        log.info("--now %s is a Buddhist-Era date: read as %s", value, text)
     try:
-        t = dt.datetime.fromisoformat(value)
+        t = dt.datetime.fromisoformat(text)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not ISO 8601; e.g. 2025-01-10T08:00:00+07:00", param_hint="--now") from None
+        raise click.BadParameter(
+            f"{value!r} is not an ISO 8601 date and time; write it like 2025-04-20T09:00 or 2568-04-20T09:00 (Buddhist Era)",
+            param_hint="--now",
+        ) from None
     return t if t.tzinfo else t.replace(tzinfo=settings.tz)
+
+
+def as_of_line(now: dt.datetime, settings: Settings) -> str:
+    """The instant a command judged deadlines at, in Thai (Buddhist Era) and ISO 8601."""
+    local = now.astimezone(settings.tz)
+    return f"ณ {thai.format_thai_date(local.date())} {local:%H:%M} น. ({local.isoformat(timespec='seconds')})"
+
+
+def _load(config_path: Path) -> Settings:
+    settings = load_settings(config_path)
+    check_paths(settings)
+    return settings
 
 
 def config_option(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -71,18 +104,42 @@ def config_option(f: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def handle_errors(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Every failure is one line with its exit code; a traceback only with -v, and masked."""
+
     @functools.wraps(f)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return f(*args, **kwargs)
         except ConfigError as e:
-            click.echo(f"gsync: config error: {e}", err=True)
-            sys.exit(2)
+            _fail(f"config error: {e}", 2)
         except GsyncError as e:
-            click.echo(f"gsync: {e}", err=True)
-            sys.exit(e.exit_code)
+            _fail(str(e), e.exit_code)
+        except click.exceptions.Exit:
+            raise
+        except click.ClickException:
+            raise
+        except BrokenPipeError:  # `gsync status | head`: the reader left, nothing to say
+            sys.stderr.close()
+            sys.exit(1)
+        except OSError as e:
+            log.debug("details", exc_info=True)
+            where = f" {e.filename}" if e.filename else ""
+            _fail(f"cannot read or write{where}: {e.strerror or e}; check that the path exists and that the "
+                  "user gsync runs as may write there", 1)
+        except sqlite3.Error as e:
+            log.debug("details", exc_info=True)
+            _fail(f"the state database failed ({e}); check the [state] path's folder, or rerun with --full", 1)
+        except Exception as e:  # noqa: BLE001 - the last line of defence: never a traceback at 7 a.m.
+            log.debug("details", exc_info=True)
+            _fail(f"unexpected error ({type(e).__name__}: {e}); nothing was half-written. Rerun with -v "
+                  "for the details and report them", 1)
 
     return wrapper
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(thai.mask_pii(f"gsync: {message}"), err=True)
+    sys.exit(code)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -102,8 +159,14 @@ def _sync(settings: Settings, now: dt.datetime, *, dry_run: bool, full: bool = F
         log.info("--full: rebuilding the state from the sources (%s)", state_path)
         state_path.unlink()
     lock_path = settings.state.path.parent / "gsync.lock"
-    with RunLock(lock_path):
-        state = State(state_path)
+    with _locked(lock_path):
+        try:
+            state = State(state_path)
+        except (OSError, sqlite3.Error) as e:
+            raise SourceError(
+                f"cannot open the state database {state_path} ({getattr(e, 'strerror', None) or e}); the folder "
+                "must be writable by the user gsync runs as (chown or chmod it, or set [state] path)"
+            ) from None
         try:
             built = adapters.build(settings, state)
             return sync.run(
@@ -114,6 +177,22 @@ def _sync(settings: Settings, now: dt.datetime, *, dry_run: bool, full: bool = F
             state.close()
 
 
+@contextlib.contextmanager
+def _locked(lock_path: Path) -> Iterator[None]:
+    lock = RunLock(lock_path)
+    try:
+        lock.__enter__()
+    except OSError as e:
+        raise SourceError(
+            f"cannot take the run lock {lock_path} ({e.strerror}); the [state] path's folder must be writable "
+            "by the user gsync runs as (chown or chmod it, or set [state] path)"
+        ) from None
+    try:
+        yield
+    finally:
+        lock.__exit__(None, None, None)
+
+
 @main.command("sync")
 @config_option
 @click.option("--dry-run", is_flag=True, help="Read and judge everything, write nothing.")
@@ -121,11 +200,12 @@ def _sync(settings: Settings, now: dt.datetime, *, dry_run: bool, full: bool = F
 @handle_errors
 def sync_cmd(config_path: Path, now_text: str | None, dry_run: bool, full: bool) -> None:
     """Read the Form and the Drive folder, normalize, and write the master."""
-    settings = load_settings(config_path)
+    settings = _load(config_path)
     now = _parse_now(now_text, settings)
+    click.echo(as_of_line(now, settings))
     result = _sync(settings, now, dry_run=dry_run, full=full)
     _print_summary(result, settings, dry_run)
-    if result.needs_attention:
+    if result.new_attention:
         sys.exit(EXIT_ATTENTION)
 
 
@@ -140,6 +220,9 @@ def _print_summary(result: SyncResult, settings: Settings, dry_run: bool) -> Non
     verb = "would write" if dry_run else ("wrote" if result.tabs_changed else "unchanged")
     click.echo(f"{verb}: {where}")
     click.echo(f"reports: {len(o.reports)} ({parts}; incomplete {incomplete}); unattributed: {len(o.unattributed)}")
+    if result.attention:
+        click.echo(f"needs attention: {len(result.attention)} item(s) gsync could not read or place, "
+                   f"{len(result.new_attention)} new since the last run (see the tabs ปัญหา and ไฟล์ที่ระบุไม่ได้)")
 
 
 @main.command("status")
@@ -148,8 +231,9 @@ def _print_summary(result: SyncResult, settings: Settings, dry_run: bool) -> Non
 @handle_errors
 def status_cmd(config_path: Path, now_text: str | None, as_json: bool) -> None:
     """Show every district's report status per quarter (reads, writes nothing)."""
-    settings = load_settings(config_path)
+    settings = _load(config_path)
     now = _parse_now(now_text, settings)
+    click.echo(as_of_line(now, settings), err=as_json)
     result = _sync(settings, now, dry_run=True)
     if as_json:
         click.echo(json.dumps(status_document(settings, result), ensure_ascii=False, indent=2))
@@ -198,13 +282,23 @@ def demo_cmd(target: Path) -> None:
     from gsync import demo
 
     config_path, now = demo.build(target)
-    settings = load_settings(config_path)
+    settings = _load(config_path)
     result = _sync(settings, now, dry_run=False, full=True)
     _print_table(settings, result)
     click.echo("")
     click.echo(f"master workbook: {settings.sheet.path}")
-    click.echo(f"config:          {config_path}  (judged as of {now.isoformat()})")
-    click.echo(f"next: gsync status --config {config_path} --now {now.isoformat()} --json")
+    click.echo(f"config:          {config_path}")
+    click.echo(as_of_line(now, settings))
+    click.echo(f"next: {_self_command()} status --config {config_path} --now {now.isoformat()} --json")
+
+
+def _self_command() -> str:
+    """How to run gsync again exactly as it was started (`.venv/bin/gsync` after the README's
+    install, which is not on PATH), so a printed hint works when pasted."""
+    argv0 = Path(sys.argv[0])
+    if argv0.name == "gsync" and argv0.exists():
+        return str(argv0) if argv0.parent != Path(".") else f"./{argv0}"
+    return f"{Path(sys.executable)} -m gsync"
 
 
 @main.command("doctor")

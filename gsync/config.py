@@ -29,8 +29,17 @@ class Section(BaseModel):
 
 class ProvinceCfg(Section):
     name: str
-    fiscal_year: int = Field(ge=2500, le=2700, description="Buddhist Era, e.g. 2568")
+    fiscal_year: int = Field(description="Buddhist Era, e.g. 2568")
     timezone: str = "Asia/Bangkok"
+
+    @field_validator("fiscal_year")
+    @classmethod
+    def _buddhist_era(cls, v: int) -> int:
+        if 1900 <= v <= 2200:
+            raise ValueError(f"{v} looks like a Christian-Era year; write {v + 543} (Buddhist Era)")
+        if not 2500 <= v <= 2700:
+            raise ValueError(f"{v} is not a Buddhist-Era fiscal year; write it like 2568")
+        return v
 
     @field_validator("timezone")
     @classmethod
@@ -261,6 +270,33 @@ def parse_settings(data: dict[str, Any], *, source: Path | None = None) -> Setti
     return settings.model_copy(update=updates)
 
 
+def check_paths(settings: Settings) -> None:
+    """Every path the config names must be there: a vanished folder is a config error, not a
+    quiet run that shows every district as missing."""
+    where = settings.source_file or "config"
+    if settings.form is not None and settings.form.csv is not None and not settings.form.csv.is_file():
+        raise ConfigError(
+            f"{where}: [form] csv {settings.form.csv} does not exist; download the responses CSV from the "
+            "Form (Responses > Download responses (.csv)) and save it there, or fix the path"
+        )
+    if settings.drive is not None and settings.drive.path is not None and not settings.drive.path.is_dir():
+        raise ConfigError(
+            f"{where}: [drive] path {settings.drive.path} is not a folder (is Drive for desktop running "
+            "and signed in?); mount or create it, or fix the path"
+        )
+    if settings.sheet.path is not None and not settings.sheet.path.parent.is_dir():
+        raise ConfigError(
+            f"{where}: [sheet] path {settings.sheet.path}: the folder {settings.sheet.path.parent} does not "
+            "exist; create it or fix the path"
+        )
+    creds = settings.google.credentials
+    if settings.uses_google() and creds is not None and not creds.is_file():
+        raise ConfigError(
+            f"{where}: [google] credentials {creds} does not exist; copy the service account's JSON key "
+            "there (see the README, Connect to Google), or fix the path"
+        )
+
+
 def load_settings(path: str | Path) -> Settings:
     path = Path(path)
     try:
@@ -278,18 +314,31 @@ def load_settings(path: str | Path) -> Settings:
     return parse_settings(data, source=path)
 
 
+# What to write when a whole section is missing.
+_SECTION_EXAMPLES = {
+    "province": 'add [province] with name = "ลำปาง" and fiscal_year = 2568',
+    "districts": 'add one [[districts]] block per district, with name = "..." and tambons = ["...", ...]',
+    "sheet": 'add `path = "master.xlsx"` (a local workbook) or `spreadsheet_id = "..."` (a Google Sheet)',
+}
+# Which validation error to report first: a misspelled key explains the "missing" one it causes.
+_ERROR_ORDER = {"extra_forbidden": 0, "missing": 2}
+
+
 def _one_line(where: str, error: ValidationError, data: dict[str, Any]) -> str:
-    """The first validation error as `file: [section] key: what is wrong; how to fix`."""
-    err = error.errors()[0]
+    """The most telling validation error as one line: where, what the operator typed, and the fix."""
+    err = min(error.errors(), key=lambda e: _ERROR_ORDER.get(e["type"], 1))
     loc = [str(p) for p in err["loc"]]
     key = _format_loc(loc, data)
     kind = err["type"]
     if kind == "extra_forbidden":
+        section = _format_loc(loc[:-1], data)
         allowed = _allowed_keys(loc[:-1])
         hint = difflib.get_close_matches(loc[-1], allowed, n=1)
-        fix = f"did you mean '{hint[0]}'?" if hint else f"allowed keys: {', '.join(sorted(allowed))}"
-        return f"{where}: {key}: unknown key; {fix}"
+        fix = f"did you mean `{hint[0]}`?" if hint else f"allowed keys: {', '.join(sorted(allowed))}"
+        return f"{where}: unknown key `{loc[-1]}` in {section}; {fix}"
     if kind == "missing":
+        if len(loc) == 1 and loc[0] in _SECTION_EXAMPLES:
+            return f"{where}: [{loc[0]}] is missing: {_SECTION_EXAMPLES[loc[0]]}"
         return f"{where}: {key}: required key is missing; add it (see config/demo.toml for an example)"
     msg = err["msg"].removeprefix("Value error, ")
     return f"{where}: {key}: {msg}"
@@ -297,7 +346,7 @@ def _one_line(where: str, error: ValidationError, data: dict[str, Any]) -> str:
 
 def _format_loc(loc: list[str], data: dict[str, Any]) -> str:
     if not loc:
-        return "(top level)"
+        return "the top level"
     if loc[0] == "districts" and len(loc) > 1 and loc[1].isdigit():
         i = int(loc[1])
         districts = data.get("districts") or []

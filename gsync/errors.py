@@ -23,6 +23,12 @@ class SourceError(GsyncError):
     """A channel could not be read (permission, missing folder, Google down after retries)."""
 
 
+class CredentialsError(SourceError):
+    """The credentials file is missing, the placeholder, or not a key: a config mistake (exit 2)."""
+
+    exit_code = 2
+
+
 class SinkError(GsyncError):
     """The master could not be written. Nothing was half-written; the state did not advance."""
 

@@ -30,6 +30,7 @@ PARSER_VERSION = "1"
 EVIDENCE_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png", ".heic", ".heif", ".gif", ".webp", ".mp4", ".mov", ".bmp", ".tif", ".tiff")
 # Problems that mean gsync could not read or place something a district sent.
 ATTENTION_CODES = frozenset({"unreadable_file", "no_header"})
+ATTENTION_KEY = "attention_seen"  # state kv: the attention items of the last committed run
 
 # A fault hook for crash tests: called with the name of each stage as the run reaches it.
 Hook = Callable[[str], None]
@@ -43,11 +44,19 @@ class SyncResult:
     gone: list[str] = field(default_factory=list)
     accounting: Accounting = field(default_factory=Accounting)
 
+    new_attention: list[str] = field(default_factory=list)  # attention items the last run did not have
+
+    @property
+    def attention(self) -> list[str]:
+        """Stable keys of what gsync could not read or place: files and responses, not reports."""
+        keys = {f"unattributed:{u.source}:{u.id or u.name}" for u in self.outcome.unattributed}
+        keys |= {f"{p.code}:{r.key}:{p.source}" for r in self.outcome.reports for p in r.problems
+                 if p.code in ATTENTION_CODES}
+        return sorted(keys)
+
     @property
     def needs_attention(self) -> bool:
-        return bool(self.outcome.unattributed) or any(
-            p.code in ATTENTION_CODES for r in self.outcome.reports for p in r.problems
-        )
+        return bool(self.attention)
 
 
 def run(
@@ -92,6 +101,11 @@ def run(
     result = SyncResult(outcome, parsed_new=loader.parsed_new, gone=loader.gone, accounting=acct)
     tables.append(archive_table(orphans))
     tables.append(log_table(_log_row(settings, result, now)))
+    # Exit 4 is a signal for the timer, not a siren: only what the last good run did not have.
+    last = state.get_json(ATTENTION_KEY)
+    seen = set(last) if isinstance(last, list) else set()
+    result.new_attention = [k for k in result.attention if k not in seen]
+    state.stage_json(ATTENTION_KEY, result.attention)
     if dry_run:
         state.discard()
         return result

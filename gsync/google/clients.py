@@ -26,7 +26,7 @@ from googleapiclient import discovery
 
 from gsync.accounting import Accounting
 from gsync.config import Settings
-from gsync.errors import SourceError
+from gsync.errors import CredentialsError, SourceError
 from gsync.google.retry import RetryPolicy
 from gsync.google.transport import RetryingAdapter, RetryingHttp
 
@@ -53,21 +53,30 @@ def load_credentials(path: Path | None, scopes: tuple[str, ...] = SCOPES) -> Cre
     try:
         info = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise SourceError(f"[google] credentials {path} not found; download the service account's JSON key there") from None
+        raise CredentialsError(f"[google] credentials {path} not found; download the service account's JSON key there") from None
     except ValueError:
-        raise SourceError(f"[google] credentials {path} is not a JSON key file; download it again from the Cloud console") from None
+        raise CredentialsError(f"[google] credentials {path} is not a JSON key file; download it again from the Cloud console") from None
     mode = path.stat().st_mode
     if mode & (stat.S_IRGRP | stat.S_IROTH):
         log.warning("credentials file %s is readable by other users; run: chmod 600 %s", path, path)
-    kind = info.get("type")
-    if kind == "service_account":
-        return service_account.Credentials.from_service_account_info(info, scopes=list(scopes))
-    if kind == "authorized_user":
-        creds = user_credentials.Credentials.from_authorized_user_info(info, scopes=list(scopes))
-        # google-auth always puts Google's token endpoint here; the contract says tokens come
-        # from the file's own token_uri (private endpoints, emulators).
-        return creds.with_token_uri(info["token_uri"]) if info.get("token_uri") else creds
-    raise SourceError(
+    kind = info.get("type") if isinstance(info, dict) else None
+    try:
+        if kind == "service_account":
+            return service_account.Credentials.from_service_account_info(info, scopes=list(scopes))
+        if kind == "authorized_user":
+            user = user_credentials.Credentials.from_authorized_user_info(info, scopes=list(scopes))
+            # google-auth always puts Google's token endpoint here; the contract says tokens come
+            # from the file's own token_uri (private endpoints, emulators).
+            return user.with_token_uri(info["token_uri"]) if info.get("token_uri") else user
+    except (ValueError, KeyError, TypeError) as e:
+        placeholder = "REPLACE-WITH" in str(info.get("private_key", "")) or "your-gcp-project" in str(info)
+        why = ("is the placeholder credentials.example.json, not a real key" if placeholder
+               else f"is not a usable {kind} file ({type(e).__name__}: {e})")
+        raise CredentialsError(
+            f"[google] credentials {path} {why}; download the service account's JSON key from the Cloud console "
+            "(IAM & Admin > Service accounts > Keys > Add key > JSON) and save it there"
+        ) from None
+    raise CredentialsError(
         f"[google] credentials {path}: type {kind!r} is not supported; use a service-account key "
         "(type service_account) or an authorized-user file (type authorized_user, from `gsync login`)"
     )

@@ -11,6 +11,7 @@ import glob
 import logging
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -57,6 +58,7 @@ class WorkbookSink:
         changed = [t.title for t in tables if not same_rows(merged[t.title], existing.get(t.title) or [])]
         if not any(not t.append_only and t.title in changed for t in tables) and self.path.exists():
             return 0  # only the log would change: nothing to write
+        refuse_if_in_use(self.path)
         # Load the existing file and replace only gsync's tabs: staff's own tabs, charts and
         # formulas elsewhere in the workbook stay exactly as they were.
         wb = openpyxl.load_workbook(self.path) if self.path.exists() else openpyxl.Workbook()
@@ -93,6 +95,24 @@ class WorkbookSink:
             raise
         log.info("wrote %s (%d tab(s) changed: %s)", self.path, len(changed), ", ".join(changed))
         return len(changed) or 1
+
+
+def refuse_if_in_use(path: Path) -> None:
+    """Never replace a master that staff opened or locked: their next save would overwrite the
+    sync (or the sync their unsaved edits). LibreOffice leaves `.~lock.NAME#`, Excel `~$NAME`."""
+    for lock in (path.parent / f".~lock.{path.name}#", path.parent / f"~${path.name}"):
+        if lock.exists():
+            raise SinkError(
+                f"the master workbook {path} is open in LibreOffice or Excel (lock file {lock.name}); close the "
+                f"workbook and gsync writes it on the next run (if nobody has it open, delete {lock})"
+            )
+    if path.exists() and not path.stat().st_mode & stat.S_IWUSR:
+        raise SinkError(
+            f"the master workbook {path} is read-only; gsync never replaces it. Make it writable "
+            f"(chmod u+w {path}) or point [sheet] path at another file"
+        )
+    if not os.access(path.parent, os.W_OK):
+        raise SinkError(f"cannot write the master workbook: the folder {path.parent} is not writable by this user")
 
 
 def _storable(value: Cell) -> Cell:

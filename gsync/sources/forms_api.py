@@ -29,7 +29,7 @@ from gsync.config import Settings
 from gsync.errors import ConfigMismatch, SourceError
 from gsync.google.retry import RATE_LIMIT_REASONS, error_message, error_reason
 from gsync.models import FileRef, FormResponse
-from gsync.sources.forms_csv import _missing_question
+from gsync.sources.forms_csv import _missing_question, check_same_form
 from gsync.state import State
 from gsync.vocab import FORM_FILE_FIELDS
 
@@ -112,8 +112,12 @@ class ApiFormSource:
         by_key: dict[str, str] = {}
         for qid, title in titles.items():
             by_key.setdefault(thai.name_key(title), qid)
+        fields = {**self.questions, **self.question_ids}
+        matched = sum(1 for f in fields if self.question_ids.get(f) in titles
+                      or thai.name_key(self.questions.get(f, "")) in by_key)
+        check_same_form(where, matched, len(fields), "Form")
         columns: dict[str, str] = {}
-        for field in {**self.questions, **self.question_ids}:
+        for field in fields:
             pinned = self.question_ids.get(field)
             if pinned:
                 if pinned not in titles:

@@ -110,6 +110,8 @@ class CsvFormSource:
 
     def _columns(self, header: list[str]) -> dict[str, int]:
         keys = [thai.name_key(h) for h in header]
+        found = [t for t in self.questions.values() if thai.name_key(t) in keys]
+        check_same_form(self.path, len(found), len(self.questions), "CSV")
         columns = {}
         for field, title in self.questions.items():
             try:
@@ -117,6 +119,17 @@ class CsvFormSource:
             except ValueError:
                 raise ConfigMismatch(_missing_question(self.path, field, title, header)) from None
         return columns
+
+
+def check_same_form(where: object, matched: int, expected: int, what: str) -> None:
+    """Under half of the configured questions found: this is another Form, not a renamed question.
+    Say so in one line instead of a dozen per-question fixes that would ingest the wrong data."""
+    if expected and matched * 2 < expected:
+        raise ConfigMismatch(
+            f"{where}: this {what} looks like the responses of another Form: only {matched} of the {expected} "
+            "configured questions match. Check that [form] points at this province's Form for this fiscal year; "
+            "if the Form really changed, map its questions in [form.questions]"
+        )
 
 
 def _missing_question(where: object, field: str, title: str, titles: list[str]) -> str:

@@ -51,20 +51,29 @@ def _mutate(f):  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
-        (_mutate(lambda d: d["form"].update(csvv="x")), "[form] csvv: unknown key; did you mean 'csv'?"),
+        (_mutate(lambda d: d["form"].update(csvv="x")), "unknown key `csvv` in [form]; did you mean `csv`?"),
         (_mutate(lambda d: d["province"].pop("fiscal_year")), "[province] fiscal_year: required key is missing"),
         (_mutate(lambda d: d["province"].update(timezone="Bangkok")), "unknown time zone 'Bangkok'"),
-        (_mutate(lambda d: d["districts"][0].update(tambon=["x"])), "[[districts]] เกาะคา tambon: unknown key; did you mean 'tambons'?"),
+        (_mutate(lambda d: d["districts"][0].update(tambon=["x"])), "unknown key `tambon` in [[districts]] เกาะคา; did you mean `tambons`?"),
         (_mutate(lambda d: (d.pop("form"), d.pop("drive"))), "configure at least one channel"),
         (_mutate(lambda d: d["sheet"].update(spreadsheet_id="x")), "[sheet]: set exactly one of 'spreadsheet_id' or 'path'"),
-        (_mutate(lambda d: d.update(deadline={})), "[deadline]: unknown key; did you mean 'deadlines'?"),
+        (_mutate(lambda d: d.update(deadline={})), "unknown key `deadline` in the top level; did you mean `deadlines`?"),
         (_mutate(lambda d: d["province"].update(fiscal_year=2024)), "[province] fiscal_year"),
         (_mutate(lambda d: d["districts"].append(d["districts"][0])), "district 'เกาะคา' is listed twice"),
         (_mutate(lambda d: d["google"] if False else d.update(google={"endpoint": "127.0.0.1:8089"})), "must start with http://"),
         (_mutate(lambda d: d["form"].update(questions={"distrct": "อำเภอ"})), "unknown field 'distrct'"),
+        (_mutate(lambda d: d["province"].update(fiscal_yaer=d["province"].pop("fiscal_year"))),
+         "config: unknown key `fiscal_yaer` in [province]; did you mean `fiscal_year`?"),
+        (_mutate(lambda d: d["province"].update(fiscal_year=2025)),
+         "config: [province] fiscal_year: 2025 looks like a Christian-Era year; write 2568 (Buddhist Era)"),
+        (_mutate(lambda d: d["province"].update(fiscal_year=3111)),
+         "config: [province] fiscal_year: 3111 is not a Buddhist-Era fiscal year; write it like 2568"),
+        (_mutate(lambda d: d.pop("sheet")),
+         'config: [sheet] is missing: add `path = "master.xlsx"` (a local workbook) or `spreadsheet_id = "..."` (a Google Sheet)'),
     ],
     ids=["typo-key", "missing-key", "bad-zone", "district-typo", "no-channel", "two-sheets", "section-typo",
-         "ce-year", "duplicate-district", "endpoint-scheme", "question-field-typo"],
+         "ce-year", "duplicate-district", "endpoint-scheme", "question-field-typo",
+         "typo-hides-required-key", "ce-fiscal-year-named", "year-nobody-uses", "no-sheet-section"],
 )
 def test_config_errors_are_one_line_with_the_fix(data: dict, expected: str) -> None:
     with pytest.raises(ConfigError) as e:
