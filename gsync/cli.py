@@ -169,12 +169,49 @@ def _sync(settings: Settings, now: dt.datetime, *, dry_run: bool, full: bool = F
             ) from None
         try:
             built = adapters.build(settings, state)
-            return sync.run(
-                settings, form=built.form, drive=built.drive, attachments=built.attachments, sink=built.sink,
-                state=state, now=now, dry_run=dry_run, accounting=built.accounting,
-            )
+            with _progress() as progress:
+                return sync.run(
+                    settings, form=built.form, drive=built.drive, attachments=built.attachments, sink=built.sink,
+                    state=state, now=now, dry_run=dry_run, accounting=built.accounting, progress=progress,
+                )
         finally:
             state.close()
+
+
+class _Bar:
+    """A progress bar on a terminal; sync.run logs one line per stage when there is none (cron)."""
+
+    def __init__(self) -> None:
+        self._bar: Any = None
+
+    def stage(self, name: str, total: int) -> None:
+        self.close()
+        if total > 1:
+            self._bar = click.progressbar(length=total, label=name, file=sys.stderr, show_pos=True)
+            self._bar.__enter__()
+        else:
+            click.echo(name, err=True)
+
+    def advance(self) -> None:
+        if self._bar is not None:
+            self._bar.update(1)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar = None
+
+
+@contextlib.contextmanager
+def _progress() -> Iterator[_Bar | None]:
+    if not sys.stderr.isatty():
+        yield None
+        return
+    bar = _Bar()
+    try:
+        yield bar
+    finally:
+        bar.close()
 
 
 @contextlib.contextmanager

@@ -12,6 +12,7 @@ import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from gsync import parse
 from gsync.accounting import Accounting
@@ -34,6 +35,26 @@ ATTENTION_KEY = "attention_seen"  # state kv: the attention items of the last co
 
 # A fault hook for crash tests: called with the name of each stage as the run reaches it.
 Hook = Callable[[str], None]
+
+
+class Progress(Protocol):
+    """Told what the run is doing: a bar on a terminal, one log line per stage in cron."""
+
+    def stage(self, name: str, total: int) -> None:
+        """A new stage; `total` items follow (0: a stage without items)."""
+
+    def advance(self) -> None: ...
+
+
+class _Silent:
+    def stage(self, name: str, total: int) -> None:
+        if total:
+            log.info("%s: %d", name, total)
+        else:
+            log.info("%s", name)
+
+    def advance(self) -> None:
+        pass
 
 
 @dataclass
@@ -71,8 +92,11 @@ def run(
     dry_run: bool = False,
     accounting: Accounting | None = None,
     hook: Hook = lambda stage: None,
+    progress: Progress | None = None,
 ) -> SyncResult:
     acct = accounting or Accounting()
+    told = progress or _Silent()
+    told.stage("reading the master, the Form and the folder", 0)
     existing = sink.read()
     staff = staff_input(existing)
     responses = list(form.responses()) if form else []
@@ -82,15 +106,18 @@ def run(
     loader = _Loader(settings, state)
     by_id = {r.id: r for r in refs}
     incoming: list[Incoming] = []
-    for resp in responses:  # Form attachments first: the response says whose they are
-        for ref in (*resp.report_files, *resp.photo_files):
-            listed = by_id.get(ref.id)
-            source = drive if listed is not None else attachments
-            item = loader.load(listed or ref, source, resp.id)
-            if item is not None:
-                incoming.append(item)
+    attached = [(ref, resp.id) for resp in responses for ref in (*resp.report_files, *resp.photo_files)]
+    told.stage("checking and reading files", len(attached) + len(refs))
+    for ref, response_id in attached:  # Form attachments first: the response says whose they are
+        listed = by_id.get(ref.id)
+        source = drive if listed is not None else attachments
+        item = loader.load(listed or ref, source, response_id)
+        told.advance()
+        if item is not None:
+            incoming.append(item)
     for ref in refs:
         item = loader.load(ref, drive, None)
+        told.advance()
         if item is not None:
             incoming.append(item)
     hook("parsed")
@@ -110,6 +137,7 @@ def run(
         state.discard()
         return result
     hook("before_write")
+    told.stage("comparing and writing the master", 0)
     result.tabs_changed = sink.write(tables, existing)
     hook("after_write")
     state.commit()

@@ -249,3 +249,39 @@ def test_the_demo_hint_works_when_pasted(tmp_path: Path) -> None:
                            env={**os.environ, "PATH": "/usr/bin:/bin"})  # gsync is not on PATH
     assert again.returncode == 0, again.stderr
     assert json.loads(again.stdout)["fiscal_year"] == 2568
+
+
+# --- progress: a bar on a terminal, one line per stage in cron ------------------------------------
+
+
+def _gsync_sync(config: Path, stderr: int | None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-m", "gsync", "sync", "--config", str(config), "--now", NOW],
+                          stdout=subprocess.PIPE, stderr=stderr if stderr is not None else subprocess.PIPE,
+                          timeout=120)
+
+
+def test_cron_gets_one_line_per_stage_and_a_terminal_gets_a_bar(tmp_path: Path) -> None:
+    config, _ = demo.build(tmp_path / "demo")
+    done = _gsync_sync(config, None)  # stderr is a pipe, as under cron
+    stages = [line.split("gsync.sync: ", 1)[1] for line in done.stderr.decode().splitlines() if "gsync.sync: " in line]
+    assert stages[:3] == ["reading the master, the Form and the folder", "checking and reading files: 21",
+                          "comparing and writing the master"]
+    assert b"[####" not in done.stderr
+    leader, follower = os.openpty()
+    try:
+        (config.parent / "inbox" / "ใหม่.csv").write_text("x\n", encoding="utf-8")
+        done = _gsync_sync(config, follower)
+        os.close(follower)
+        screen = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            screen += chunk
+    finally:
+        os.close(leader)
+    text = screen.decode(errors="replace")
+    assert "checking and reading files  [####################################]  22/22" in text
