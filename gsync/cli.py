@@ -32,7 +32,6 @@ import click
 from gsync import thai
 from gsync.config import ConfigError, Settings, check_paths, load_settings
 from gsync.errors import GsyncError, SourceError
-from gsync.lock import RunLock
 from gsync.sinks.tables import STATUS_LABELS
 from gsync.state import State
 from gsync.sync import SyncResult
@@ -216,6 +215,8 @@ def _progress() -> Iterator[_Bar | None]:
 
 @contextlib.contextmanager
 def _locked(lock_path: Path) -> Iterator[None]:
+    from gsync.lock import RunLock  # fcntl: imported only where a run takes the lock
+
     lock = RunLock(lock_path)
     try:
         lock.__enter__()

@@ -19,6 +19,7 @@ from gsync.accounting import Accounting
 from gsync.config import Settings
 from gsync.errors import FileGone, FileUnavailable
 from gsync.models import FileKind, FileRef, ParsedFile
+from gsync.parse.fingerprint import code_fingerprint
 from gsync.rules import Incoming, Outcome, judge
 from gsync.sinks import MasterSink, orphaned_notes
 from gsync.sinks.tables import archive_table, log_table, render, staff_input, thai_datetime
@@ -158,7 +159,8 @@ class _Loader:
         self.parsed_new = 0
         self.gone: list[str] = []
         fp = settings.columns.model_dump_json() + settings.vocabulary.model_dump_json() + settings.limits.model_dump_json()
-        self.fingerprint = PARSER_VERSION + hashlib.sha256(fp.encode()).hexdigest()[:16]
+        # The parser's own code is part of the key: an upgrade never keeps stale rows.
+        self.fingerprint = PARSER_VERSION + code_fingerprint() + hashlib.sha256(fp.encode()).hexdigest()[:16]
 
     def load(self, ref: FileRef, source: DriveSource | None, response_id: str | None) -> Incoming | None:
         first = self.state.first_received(ref.id)

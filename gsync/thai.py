@@ -79,6 +79,17 @@ _SARA_AM = re.compile(
 )
 
 
+# Common mistypes that look right on screen: two sara e for sara ae (เเ for แ, the most common
+# slip on Thai keyboards), and a vowel or tone mark typed twice (ที่่ for ที่).
+_SARA_E_TWICE = re.compile("\u0e40\u0e40")
+_MARK_TWICE = re.compile(r"([\u0E31\u0E34-\u0E3A\u0E47-\u0E4E])\1+")
+
+
+def fold_typing_variants(s: str) -> str:
+    """The one place where Thai typing variants are folded to the standard spelling."""
+    return _MARK_TWICE.sub(r"\1", _SARA_E_TWICE.sub("\u0e41", s))
+
+
 def _sara_am(m: re.Match[str]) -> str:
     return (m[1] or m[2] or m[3] or "") + "\u0e33"
 
@@ -100,7 +111,7 @@ def _drop_invisible(s: str) -> str:
 def _clean_once(text: str) -> str:
     text = _drop_invisible(text)
     text = unicodedata.normalize("NFKC", _SPACE_BEFORE_MARK.sub("", text))
-    text = _SPACES.sub(" ", text)
+    text = fold_typing_variants(_SPACES.sub(" ", text))
     # NFC puts a tone moved before sara am back in canonical order among other marks.
     text = unicodedata.normalize("NFC", _SARA_AM.sub(_sara_am, text))
     return text.strip()

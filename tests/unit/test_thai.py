@@ -1014,3 +1014,22 @@ def test_split_terms_does_not_swallow_a_short_term_beside_a_long_one(text: str, 
     from gsync.vocab import SECTORS
 
     assert thai.split_terms(text, SECTORS)[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "standard"),
+    [("เเม่ทะ", "แม่ทะ"), ("เเจ้ห่ม", "แจ้ห่ม"), ("ที่่ว่าการ", "ที่ว่าการ"), ("กิิจกรรม", "กิจกรรม"),
+     ("ศูนย์์", "ศูนย์"), ("เเม่ทะ ไตรมาส ๑", "แม่ทะ ไตรมาส ๑")],
+    ids=["sara-e-twice", "sara-e-twice-2", "tone-twice", "vowel-twice", "thanthakhat-twice", "in-a-name"],
+)
+def test_common_mistypes_fold_to_the_standard_spelling(typed: str, standard: str) -> None:
+    assert thai.clean(typed) == standard
+    assert thai.name_key(typed) == thai.name_key(standard)
+
+
+def test_a_district_typed_with_two_sara_e_is_found() -> None:
+    from gsync.rules import find_district
+
+    choices = {"แม่ทะ": [], "แม่เมาะ": [], "เมืองลำปาง": ["เมือง"]}
+    assert thai.match_name("อำเภอเเม่ทะ", choices) == "แม่ทะ"
+    assert find_district("รายงาน อ.เเม่ทะ Q1.xlsx", choices) == "แม่ทะ"
