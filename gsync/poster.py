@@ -424,7 +424,10 @@ def qr_files(poster: Poster) -> dict[str, bytes]:
 
 
 def _safe(name: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_" else "_" for c in name)
+    """A file name part: letters (Thai marks included), digits, - and _."""
+    import unicodedata
+
+    return "".join(c if unicodedata.category(c)[0] in "LMN" or c in "-_" else "_" for c in name)
 
 
 # --- the PDF ------------------------------------------------------------------------------------
