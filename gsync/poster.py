@@ -49,9 +49,9 @@ EXTRA_MODULES = (
 FOLDER_MIME = "application/vnd.google-apps.folder"
 
 # Printed sizes, quiet zone included (mm). A phone reads a code from about ten times its width:
-# 6.5 cm from 65 cm, 9 cm from 90 cm; arm's length is 40-60 cm.
+# 6.5 cm from 65 cm, 8.5 cm from 85 cm; arm's length is 40-60 cm.
 QR_PROVINCE_MM = 65.0
-QR_DISTRICT_MM = 90.0
+QR_DISTRICT_MM = 85.0
 QR_FOLDER_MM = 42.0
 QR_ERROR = "m"  # at least M (15% of the code may be smudged); segno raises it when it costs nothing
 QR_BORDER = 4  # modules of quiet zone, as ISO/IEC 18004 asks
@@ -575,10 +575,10 @@ def _province_page(doc: _Doc) -> None:
     doc.rule(y)
     y += 5
 
-    columns = [("๑. แบบฟอร์มรายงาน (Google Form)",
+    columns = [("๑. แบบฟอร์มรายงาน (Google\u00a0Form)",
                 "กรอกผลการดำเนินงานของไตรมาส และแนบไฟล์แบบรายงานผลการดำเนินงาน", p.form_url)]
     if p.folder_url:
-        columns.append(("๒. โฟลเดอร์ส่งไฟล์ (Google Drive)",
+        columns.append(("๒. โฟลเดอร์ส่งไฟล์ (Google\u00a0Drive)",
                         "อัปโหลดไฟล์รายงานและภาพถ่ายกิจกรรม ลงในโฟลเดอร์ของอำเภอ", p.folder_url))
     gap = 10.0
     col_w = (w - gap) / 2
@@ -639,7 +639,7 @@ def _district_page(doc: _Doc, d: DistrictPage) -> None:
     doc.rule(y)
     y = doc.text(MARGIN, y + 4, w, 14, "ผู้รับการแจ้งเตือนของอำเภอ (อีเมล)", bold=True, color=ACCENT)
     if d.emails:
-        doc.text(MARGIN + 2, y, w - 2, 12.5, "   ".join(d.emails), url=True)
+        doc.text(MARGIN + 2, y, w - 2, 12.5, "   ".join(d.emails))
     else:
         doc.text(MARGIN + 2, y, w - 2, 12.5, "ยังไม่ได้กำหนด แจ้งสำนักงานพัฒนาชุมชนจังหวัดเพื่อเพิ่มอีเมลผู้รับการแจ้งเตือน")
 
