@@ -441,6 +441,11 @@ def td(text: object) -> str:
     return str(text).translate(_THAI_DIGITS)
 
 
+def be(year: int) -> str:
+    """``พ.ศ. ๒๕๖๘`` with a no-break space, so a line never ends between the era and the year."""
+    return f"พ.ศ.\u00a0{td(year)}"
+
+
 def thai_day(d: dt.date) -> str:
     """``วันศุกร์ที่ ๑๓ ธันวาคม ๒๕๖๗``."""
     return f"วัน{_WEEKDAYS[d.weekday()]}ที่ {td(thai.format_thai_date(d, short=False))}"
@@ -453,7 +458,8 @@ def _font_files() -> dict[str, str]:
     return {"": str(root.joinpath("Sarabun-Regular.ttf")), "B": str(root.joinpath("Sarabun-Bold.ttf"))}
 
 
-A4_W, A4_H, MARGIN = 210.0, 297.0, 18.0
+A4_W, A4_H, MARGIN = 210.0, 297.0, 16.0
+FOOTER_Y = A4_H - 11.0  # the footer line; text above it must end before
 INK, GREY, ACCENT = (20, 20, 20), (95, 95, 95), (22, 72, 140)
 
 
@@ -478,15 +484,30 @@ class _Doc:
         pdf.set_text_shaping(True)
         self.pdf = pdf
         self.page_no = 0
+        self.lowest = 0.0  # the lowest text of the current page (mm from the top)
+        self.overfull: list[int] = []  # pages whose text runs into the footer
 
     def page(self) -> None:
+        self._check_page()
         self.pdf.add_page()
         self.page_no += 1
         self.pdf.set_text_color(*GREY)
-        self.text(MARGIN, A4_H - 12, A4_W - 2 * MARGIN, 9,
+        self.text(MARGIN, FOOTER_Y, A4_W - 2 * MARGIN, 8.5,
                   f"จัดทำด้วย gsync เมื่อ {td(thai.format_thai_date(self.poster.made_on, short=False))}"
                   f"   หน้า {td(self.page_no)}", align="R")
         self.pdf.set_text_color(*INK)
+        self.lowest = 0.0
+
+    def _check_page(self) -> None:
+        if self.page_no and self.lowest > FOOTER_Y:
+            self.overfull.append(self.page_no)
+
+    def finish(self) -> bytes:
+        self._check_page()
+        if self.overfull:
+            log.warning("poster page(s) %s are too full: text runs into the footer",
+                        ", ".join(map(str, self.overfull)))
+        return bytes(self.pdf.output())
 
     def text(self, x: float, y: float, w: float, size: float, text: str, *, bold: bool = False,
              align: str = "L", color: tuple[int, int, int] | None = None, link: str = "",
@@ -504,7 +525,10 @@ class _Doc:
                        wrapmode=WrapMode.CHAR if url else WrapMode.WORD, new_x="LMARGIN", new_y="NEXT")
         if color:
             pdf.set_text_color(*INK)
-        return float(pdf.get_y())
+        bottom = float(pdf.get_y())
+        if y < FOOTER_Y:  # not the footer itself
+            self.lowest = max(self.lowest, bottom)
+        return bottom
 
     def qr(self, url: str, x: float, y: float, size: float) -> float:
         """The QR code of `url`, quiet zone included, as a `size` mm square of vector modules."""
@@ -537,7 +561,7 @@ class _Doc:
         p = self.poster
         w = A4_W - 2 * MARGIN
         y = self.text(MARGIN, y, w, 15 if not compact else 14,
-                      f"กำหนดส่งรายงาน ปีงบประมาณ พ.ศ. {td(p.fiscal_year)}", bold=True, color=ACCENT)
+                      f"กำหนดส่งรายงาน ปีงบประมาณ {be(p.fiscal_year)}", bold=True, color=ACCENT)
         rule = (f"ภายในวันที่ {td(p.deadline_day)} ของเดือนสุดท้ายของแต่ละไตรมาส ถ้าตรงกับวันหยุดราชการ "
                 "ให้ส่งภายในวันทำการก่อนหน้า ส่งได้จนถึงเวลา ๒๔.๐๐ น. ของวันกำหนดส่ง")
         y = self.text(MARGIN, y, w, 12, rule, color=GREY) + 1
@@ -559,7 +583,7 @@ def render_pdf(poster: Poster) -> bytes:
     _province_page(doc)
     for d in poster.districts:
         _district_page(doc, d)
-    return bytes(doc.pdf.output())
+    return doc.finish()
 
 
 def _province_page(doc: _Doc) -> None:
@@ -567,13 +591,13 @@ def _province_page(doc: _Doc) -> None:
     w = A4_W - 2 * MARGIN
     doc.page()
     y = doc.text(MARGIN, MARGIN, w, 14, f"จังหวัด{p.province}", color=GREY)
-    y = doc.text(MARGIN, y, w, 22, f"ช่องทางการส่งรายงานผลการดำเนินงาน ปีงบประมาณ พ.ศ. {td(p.fiscal_year)}",
+    y = doc.text(MARGIN, y, w, 21, f"ช่องทางการส่งรายงานผลการดำเนินงาน\nปีงบประมาณ {be(p.fiscal_year)}",
                  bold=True)
     if p.form_title:
-        y = doc.text(MARGIN, y, w, 13, td(p.form_title), color=GREY)
-    y += 4
+        y = doc.text(MARGIN, y, w, 12, td(p.form_title), color=GREY)
+    y += 3
     doc.rule(y)
-    y += 5
+    y += 4
 
     columns = [("๑. แบบฟอร์มรายงาน (Google\u00a0Form)",
                 "กรอกผลการดำเนินงานของไตรมาส และแนบไฟล์แบบรายงานผลการดำเนินงาน", p.form_url)]
@@ -590,12 +614,12 @@ def _province_page(doc: _Doc) -> None:
         cy = doc.qr(url, x + (col_w - QR_PROVINCE_MM) / 2, cy + 2, QR_PROVINCE_MM)
         cy = doc.text(x, cy + 1, col_w, 9.5, readable_url(url), align="C", url=True, link=url, color=GREY)
         bottoms.append(cy)
-    y = max(bottoms) + 4
+    y = max(bottoms) + 3
     doc.rule(y)
-    y = doc.deadline_table(y + 4)
-    y += 4
+    y = doc.deadline_table(y + 3)
+    y += 3
     doc.rule(y)
-    y = doc.text(MARGIN, y + 4, w, 15, "วิธีส่งรายงาน", bold=True, color=ACCENT)
+    y = doc.text(MARGIN, y + 3, w, 15, "วิธีส่งรายงาน", bold=True, color=ACCENT)
     folder = "โฟลเดอร์ Google Drive (คิวอาร์โค้ดที่ ๒)" if p.folder_url else "โฟลเดอร์ที่จังหวัดแจ้ง"
     steps = (
         "๑. สแกนคิวอาร์โค้ดแบบฟอร์มด้วยกล้องโทรศัพท์ เลือกอำเภอและไตรมาส กรอกข้อมูลให้ครบ "
@@ -606,16 +630,16 @@ def _province_page(doc: _Doc) -> None:
         "แต่ละอำเภอใช้คิวอาร์โค้ดของอำเภอตนเองในหน้าถัดไปได้ ซึ่งเลือกชื่ออำเภอไว้ให้แล้ว",
     )
     for step in steps:
-        y = doc.text(MARGIN, y + 1, w, 13, step)
+        y = doc.text(MARGIN, y + 0.5, w, 13, step)
 
 
 def _district_page(doc: _Doc, d: DistrictPage) -> None:
     p = doc.poster
     w = A4_W - 2 * MARGIN
     doc.page()
-    y = doc.text(MARGIN, MARGIN, w, 14, f"จังหวัด{p.province}  ปีงบประมาณ พ.ศ. {td(p.fiscal_year)}", color=GREY)
+    y = doc.text(MARGIN, MARGIN, w, 14, f"จังหวัด{p.province}  ปีงบประมาณ {be(p.fiscal_year)}", color=GREY)
     y = doc.text(MARGIN, y, w, 28, f"อำเภอ{d.name}", bold=True)
-    y = doc.text(MARGIN, y, w, 14, f"คิวอาร์โค้ดส่งรายงานผลการดำเนินงานของอำเภอ{d.name} "
+    y = doc.text(MARGIN, y, w, 14, f"สแกนเพื่อส่งรายงานผลการดำเนินงานของอำเภอ{d.name} "
                                    "แบบฟอร์มจะเลือกชื่ออำเภอไว้ให้แล้ว", color=ACCENT)
     y = doc.qr(d.form_url, MARGIN + (w - QR_DISTRICT_MM) / 2, y + 3, QR_DISTRICT_MM)
     y = doc.text(MARGIN + 10, y + 1, w - 20, 9.5, readable_url(d.form_url), align="C", url=True,

@@ -27,6 +27,7 @@ def demo_poster(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, P
     out, images = root / "out" / "poster.pdf", root / "qr"
     result = CliRunner().invoke(main, ["poster", "--config", str(config), "--out", str(out), "--images", str(images)])
     assert result.exit_code == 0, result.output + result.stderr
+    assert "too full" not in result.stderr  # no page's text runs into its footer
     return config, out, images, result.output
 
 

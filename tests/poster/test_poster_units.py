@@ -133,3 +133,13 @@ def test_qr_files_are_svg_and_png_with_thai_names() -> None:
                              "district-02-งาว.svg", "form.png", "form.svg"]
     assert files["form.png"].startswith(b"\x89PNG")
     assert b"<svg" in files["form.svg"][:200]
+
+
+def test_a_page_too_full_for_a4_is_reported(caplog: pytest.LogCaptureFixture) -> None:
+    many = [f"officer{i:02d}.community-development@example.go.th" for i in range(60)]
+    s = settings({"url": FORM, "district_entry": 42})
+    s = s.model_copy(update={"districts": [s.districts[0].model_copy(update={"emails": many})]})
+    pdf = poster.render_pdf(poster.plan(s, today=dt.date(2024, 11, 1)))
+    assert pdf.startswith(b"%PDF")
+    assert [r.getMessage() for r in caplog.records if "too full" in r.getMessage()] == [
+        "poster page(s) 2 are too full: text runs into the footer"]
