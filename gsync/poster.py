@@ -566,14 +566,11 @@ class _Doc:
                 "ให้ส่งภายในวันทำการก่อนหน้า ส่งได้จนถึงเวลา ๒๔.๐๐ น. ของวันกำหนดส่ง")
         y = self.text(MARGIN, y, w, 12, rule, color=GREY) + 1
         size = 13
-        for d in p.deadlines:
-            label = td(d.label)
-            self.text(MARGIN + 2, y, 78, size, label)
-            note = "  (จังหวัดกำหนด)" if d.pinned else ""
-            y = self.text(MARGIN + 80, y, w - 80, size, thai_day(d.date) + note, bold=True)
-        for e in p.extras:
-            self.text(MARGIN + 2, y, 78, size, e.name)
-            y = self.text(MARGIN + 80, y, w - 80, size, thai_day(e.date), bold=True)
+        rows = [(d.date, td(d.label), thai_day(d.date) + ("  (จังหวัดกำหนด)" if d.pinned else "")) for d in p.deadlines]
+        rows += [(e.date, e.name, thai_day(e.date)) for e in p.extras]
+        for _, label, when in sorted(rows, key=lambda r: r[0]):  # in date order: one-off reports among the quarters
+            left = self.text(MARGIN + 2, y, 78, size, label)
+            y = max(left, self.text(MARGIN + 80, y, w - 80, size, when, bold=True))
         return y
 
 

@@ -143,3 +143,14 @@ def test_a_page_too_full_for_a4_is_reported(caplog: pytest.LogCaptureFixture) ->
     assert pdf.startswith(b"%PDF")
     assert [r.getMessage() for r in caplog.records if "too full" in r.getMessage()] == [
         "poster page(s) 2 are too full: text runs into the footer"]
+
+
+def test_collections_are_read_when_the_config_has_them() -> None:
+    from types import SimpleNamespace
+
+    s = settings({"url": FORM, "district_entry": 4})
+    centre = SimpleNamespace(id="centre_location", name="รายงานสถานที่ตั้งศูนย์", kind="register", due=dt.date(2024, 11, 22))
+    with_collections = s.model_copy(update={"collections": [centre]})  # [[collections]] is another branch's key
+    assert poster.plan(with_collections, today=dt.date(2024, 11, 1)).extras == (
+        poster.Extra("รายงานสถานที่ตั้งศูนย์", dt.date(2024, 11, 22)),)
+    assert poster.plan(s, today=dt.date(2024, 11, 1)).extras == ()
