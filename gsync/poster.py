@@ -324,7 +324,12 @@ def _execute(what: str, where: str, request: Any) -> Any:
     except HttpError as e:
         status = e.resp.status
         if status == 404:
-            raise SourceError(f"{where}: {what} found nothing (404); check the id in the config") from None
+            hint = ("use the id in the Form's edit link (docs.google.com/forms/d/<id>/edit), not the 1FAIpQL... "
+                    "id of the link respondents get" if "Forms" in what else "check the id in the config")
+            raise SourceError(f"{where}: {what} found nothing (404); {hint}") from None
+        if status in (401, 403):
+            raise SourceError(f"{where}: {what}: permission denied ({status} {error_reason(e.content)}); share it "
+                              "with the account in [google] credentials, as for gsync sync") from None
         raise SourceError(f"{where}: {what} failed: HTTP {status} {error_reason(e.content)} "
                           f"{error_message(e.content)}; nothing was written") from None
     except (OSError, httplib2.HttpLib2Error, http.client.HTTPException) as e:

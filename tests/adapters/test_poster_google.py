@@ -121,3 +121,14 @@ def test_district_question_renamed_is_found_through_the_config(province: dict[st
     assert result.exit_code == 0, result.output + result.stderr
     pages = qr_pages(province["out"], province["tmp"] / "png")
     assert query(pages[3][0]) == {"usp": "pp_url", f"entry.{int(qid, 16)}": "เกาะคา"}
+
+
+def test_form_the_account_cannot_read_is_exit_1_in_one_line(province: dict[str, Any]) -> None:
+    fake, ids = province["fake"], province["ids"]
+    fake.revoke_access(ids["form_id"])
+    result = run(province)
+    assert result.exit_code == 1
+    [line] = [x for x in result.stderr.splitlines() if x.startswith("gsync:")]  # (googleapiclient logs its own)
+    assert line.startswith(f"gsync: [form] form_id {ids['form_id']}: Google Forms forms.get: permission denied (403")
+    assert "Traceback" not in result.output + result.stderr
+    assert not province["out"].exists()
