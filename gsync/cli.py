@@ -373,5 +373,41 @@ def login_cmd(client_secrets: Path, out: Path, no_browser: bool) -> None:
     click.echo(f"saved {out} (readable by you only); set [google] credentials = \"{out}\"")
 
 
+@main.command("poster")
+@click.option("--config", "config_path", required=True, type=click.Path(path_type=Path),
+              help="The province's TOML config, e.g. config/lampang-2568.toml.")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The PDF to write, e.g. poster.pdf.")
+@click.option("--images", "images", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write every QR code as SVG and PNG into this folder (for pasting into the letter).")
+@handle_errors
+def poster_cmd(config_path: Path, out: Path, images: Path | None) -> None:
+    """Make the A4 PDF of QR codes: page 1 for the province's letter (the Form, the Drive folder,
+    the year's deadlines), then one page per district whose code opens the Form with that
+    district already chosen."""
+    from gsync import poster
+
+    poster.require_extra()
+    for noisy in ("fontTools", "fpdf"):  # font subsetting chatter
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    settings = load_settings(config_path)
+    google = None
+    if (settings.form and settings.form.form_id) or (settings.drive and settings.drive.folder_id):
+        from gsync.accounting import Accounting
+        from gsync.google.clients import GoogleClients
+
+        google = GoogleClients.from_settings(settings, Accounting())
+    today = dt.datetime.now(dt.UTC).astimezone(settings.tz).date()
+    plan = poster.plan(settings, google, today=today)
+    for note in plan.notes:
+        log.warning("%s", note)
+    written = poster.write(plan, out, images)
+    click.echo(f"wrote {out} ({1 + len(plan.districts)} pages: the province, then {len(plan.districts)} districts)")
+    if images is not None:
+        click.echo(f"wrote {len(written) - 1} QR images into {images}")
+    for what, link in poster.links(plan):
+        click.echo(f"  {what}: {link}")
+
+
 if __name__ == "__main__":
     main()

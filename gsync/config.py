@@ -87,6 +87,22 @@ class FormCfg(Section):
     # gsync field -> question title (defaults: the Lampang Form); ids pin questions by id.
     questions: dict[str, str] = Field(default_factory=lambda: dict(vocab.FORM_QUESTIONS))
     question_ids: dict[str, str] = Field(default_factory=dict)
+    # For `gsync poster` offline: the Form's respondent link and the district question's entry
+    # number (online both come from the Forms API).
+    url: str | None = None
+    district_entry: int | None = Field(None, ge=0)
+
+    @field_validator("url")
+    @classmethod
+    def _form_url(cls, v: str | None) -> str | None:
+        return _web_address(v, "the Form's link, e.g. 'https://docs.google.com/forms/d/e/1FAIpQL.../viewform'")
+
+    @field_validator("district_entry", mode="before")
+    @classmethod
+    def _entry_number(cls, v: object) -> object:
+        if isinstance(v, str):  # "entry.1234567890", as it appears in a pre-filled link
+            return v.strip().removeprefix("entry.")
+        return v
 
     @field_validator("questions")
     @classmethod
@@ -107,6 +123,12 @@ class FormCfg(Section):
 class DriveCfg(Section):
     folder_id: str | None = None
     path: Path | None = None
+    url: str | None = None  # for `gsync poster` offline: the shared folder's link
+
+    @field_validator("url")
+    @classmethod
+    def _folder_url(cls, v: str | None) -> str | None:
+        return _web_address(v, "the folder's link, e.g. 'https://drive.google.com/drive/folders/1AbC...'")
 
     @model_validator(mode="after")
     def _one_of(self) -> DriveCfg:
@@ -240,6 +262,15 @@ class Settings(Section):
             or (self.drive and self.drive.folder_id)
             or self.sheet.spreadsheet_id
         )
+
+
+def _web_address(v: str | None, what: str) -> str | None:
+    if v is None:
+        return v
+    v = v.strip()
+    if not (v.startswith("https://") or v.startswith("http://")):
+        raise ValueError(f"must be a web address starting with https://: {what}")
+    return v
 
 
 def _exactly_one(model: BaseModel, a: str, b: str) -> None:

@@ -33,6 +33,10 @@ QUARTER_CHOICES = {
     1: "ไตรมาสที่ 1 (ต.ค. - ธ.ค. 2567)", 2: "ไตรมาสที่ 2 (ม.ค. - มี.ค. 2568)",
     3: "ไตรมาสที่ 3 (เม.ย. - มิ.ย. 2568)", 4: "ไตรมาสที่ 4 (ก.ค. - ก.ย. 2568)",
 }
+# Placeholder links for `gsync poster` on the demo (shaped like the real ones).
+DEMO_FORM_URL = "https://docs.google.com/forms/d/e/1FAIpQLSfGsyncDemoLampang2568-ExampleFormLinkOnly/viewform"
+DEMO_DISTRICT_ENTRY = 1554894512
+DEMO_FOLDER_URL = "https://drive.google.com/drive/folders/1GsyncDemoLampang2568ExampleFolderOnly"
 EMAILS = {"แม่ทะ": ["maetha.cdd@example.go.th"], "วังเหนือ": ["wangnuea.cdd@example.go.th"]}
 
 
@@ -46,7 +50,11 @@ def config_text(csv_path: str, inbox: str, master: str, state: str) -> str:
     lines = [
         "# gsync demo: Lampang FY2568 on bundled example submissions (offline).",
         "[province]", f'name = "{PROVINCE}"', f"fiscal_year = {FY}", 'timezone = "Asia/Bangkok"', "",
-        "[form]", f'csv = "{csv_path}"', "", "[drive]", f'path = "{inbox}"', "",
+        "[form]", f'csv = "{csv_path}"',
+        "# for gsync poster: the Form's link and the entry number of its district question",
+        "# (placeholders: the demo has no real Form or Drive folder)",
+        f'url = "{DEMO_FORM_URL}"', f"district_entry = {DEMO_DISTRICT_ENTRY}", "",
+        "[drive]", f'path = "{inbox}"', f'url = "{DEMO_FOLDER_URL}"', "",
         "[sheet]", f'path = "{master}"', "", "[state]", f'path = "{state}"', "",
     ]
     for name, tambons in lampang_districts().items():
