@@ -81,6 +81,10 @@ class Incoming:
     ref: FileRef
     parsed: ParsedFile | None
     response_id: str | None = None  # set for a Form attachment
+    # When the channel says this content arrived (mtime offline, createdTime on Drive), before
+    # the state's first receipt replaced `ref.received_at`: newer content wins by this time,
+    # so a file overwritten in place counts as the newest, as in a fresh rebuild.
+    listed_at: dt.datetime | None = None
 
 
 @dataclass
@@ -338,7 +342,8 @@ def _report(
     tz, rules = settings.tz, settings.rules
     key = f"{d.name}|Q{q}"
     problems = list(bucket.problems)
-    files = sorted(bucket.files, key=lambda i: (i.ref.received_at, i.ref.modified_at or i.ref.received_at, i.ref.id))
+    files = sorted(bucket.files, key=lambda i: (i.listed_at or i.ref.received_at, i.ref.modified_at or i.ref.received_at,
+                                                i.ref.id))
     counted, superseded = _latest_versions(files)
     receipts = [r.created_at for r in bucket.responses] + [i.ref.received_at for i in files]
     submitted = min(receipts).astimezone(tz) if receipts else None

@@ -119,12 +119,13 @@ class _Loader:
         self.fingerprint = PARSER_VERSION + hashlib.sha256(fp.encode()).hexdigest()[:16]
 
     def load(self, ref: FileRef, source: DriveSource | None, response_id: str | None) -> Incoming | None:
+        listed = ref.received_at  # this content's arrival: what orders re-uploads (rules._report)
         first = self.state.first_received(ref.id)
         if first is not None and first < ref.received_at:
-            ref = ref.model_copy(update={"received_at": first})
+            ref = ref.model_copy(update={"received_at": first})  # the receipt: the first upload's time
         if is_evidence(ref):
             self.state.stage_file(ref.id, ref.version, ref.name, ref.received_at, None)
-            return Incoming(ref, ParsedFile(kind=FileKind.EVIDENCE), response_id)
+            return Incoming(ref, ParsedFile(kind=FileKind.EVIDENCE), response_id, listed)
         known = self.state.file_version(ref.id)
         parsed = None
         key = known[1] if known and known[0] == ref.version and ref.version else None
@@ -132,7 +133,7 @@ class _Loader:
             parsed = self.state.parsed(key)
         if parsed is None:
             if source is None:
-                return Incoming(ref, None, response_id)
+                return Incoming(ref, None, response_id, listed)
             try:
                 data = source.fetch(ref)
             except FileGone:
@@ -140,7 +141,7 @@ class _Loader:
                 self.gone.append(ref.name)
                 return None
             except FileUnavailable:
-                return Incoming(ref, None, response_id)
+                return Incoming(ref, None, response_id, listed)
             key = self.fingerprint + hashlib.sha256(data).hexdigest()
             parsed = self.state.parsed(key)
             if parsed is None:
@@ -148,7 +149,7 @@ class _Loader:
                 self.parsed_new += 1
                 self.state.stage_parsed(key, parsed)
         self.state.stage_file(ref.id, ref.version, ref.name, ref.received_at, key)
-        return Incoming(ref, parsed, response_id)
+        return Incoming(ref, parsed, response_id, listed)
 
 
 def is_evidence(ref: FileRef) -> bool:
