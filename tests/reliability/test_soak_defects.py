@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from gsync import demo, synth
 from gsync.errors import TokenError
 from tests.fakes import FakeGoogle
 
@@ -37,7 +38,6 @@ from .support import (
     tabs,
     unique_keys,
 )
-from gsync import demo, synth
 
 NOW = "2025-04-20T09:00:00+07:00"
 
