@@ -17,7 +17,7 @@ from gsync import parse
 from gsync.accounting import Accounting
 from gsync.config import Settings
 from gsync.errors import FileGone, FileUnavailable
-from gsync.models import FileKind, FileRef, ParsedFile
+from gsync.models import FileKind, FileRef, ParsedFile, Receipt
 from gsync.rules import Incoming, Outcome, judge
 from gsync.sinks import MasterSink, orphaned_notes
 from gsync.sinks.tables import archive_table, log_table, render, staff_input, thai_datetime
@@ -30,6 +30,9 @@ PARSER_VERSION = "1"
 EVIDENCE_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png", ".heic", ".heif", ".gif", ".webp", ".mp4", ".mov", ".bmp", ".tif", ".tiff")
 # Problems that mean gsync could not read or place something a district sent.
 ATTENTION_CODES = frozenset({"unreadable_file", "no_header"})
+
+# What counted for which report (kv, JSON): a receipt outlives its file (rules: file_removed).
+RECEIPTS_KEY = "receipts:v1"
 
 # A fault hook for crash tests: called with the name of each stage as the run reaches it.
 Hook = Callable[[str], None]
@@ -86,7 +89,9 @@ def run(
             incoming.append(item)
     hook("parsed")
 
-    outcome = judge(settings, responses, incoming, staff, now)
+    present = {r.id for r in responses} | {i.ref.id for i in incoming}
+    outcome = judge(settings, responses, incoming, staff, now, removed=_removed(state, present, now))
+    state.stage_json(RECEIPTS_KEY, _receipts(outcome, settings))
     tables = render(settings, outcome, now)
     orphans = [row for t in tables for row in orphaned_notes(t, existing.get(t.title))]
     result = SyncResult(outcome, parsed_new=loader.parsed_new, gone=loader.gone, accounting=acct)
@@ -150,6 +155,35 @@ class _Loader:
                 self.state.stage_parsed(key, parsed)
         self.state.stage_file(ref.id, ref.version, ref.name, ref.received_at, key)
         return Incoming(ref, parsed, response_id, listed)
+
+
+def _removed(state: State, present: set[str], now: dt.datetime) -> dict[str, list[Receipt]]:
+    """Receipts of earlier runs whose file or response is not there any more, per report key."""
+    saved = state.get_json(RECEIPTS_KEY)
+    out: dict[str, list[Receipt]] = {}
+    for key, items in (saved.items() if isinstance(saved, dict) else ()):
+        for item in items if isinstance(items, list) else ():
+            try:
+                receipt = Receipt.model_validate(item)
+            except ValueError:
+                continue  # a record from another version: forget it rather than fail the run
+            if receipt.id not in present:
+                out.setdefault(key, []).append(receipt if receipt.removed_at else receipt.model_copy(update={"removed_at": now}))
+    return out
+
+
+def _receipts(outcome: Outcome, settings: Settings) -> dict[str, list[dict[str, object]]]:
+    """Every file and response that counts for each report now, and those remembered as removed."""
+    tz = settings.tz
+    out: dict[str, list[dict[str, object]]] = {}
+    for r in outcome.reports:
+        items = [Receipt(source="form", id=x.id, received_at=x.created_at,
+                         name=f"{thai_datetime(x.created_at, tz)} ({x.email or 'ไม่ทราบอีเมล'})") for x in r.responses]
+        items += [Receipt(source="drive", id=f.id, name=f.name, received_at=f.received_at) for f in (*r.files, *r.superseded)]
+        items += r.removed
+        if items:
+            out[r.key] = [i.model_dump(mode="json") for i in items]
+    return out
 
 
 def is_evidence(ref: FileRef) -> bool:
