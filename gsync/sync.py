@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from gsync import parse
 from gsync.accounting import Accounting
 from gsync.config import Settings
-from gsync.errors import FileGone, FileUnavailable
+from gsync.errors import FileGone, FileUnavailable, SourceCollapsed
 from gsync.models import FileKind, FileRef, ParsedFile, Receipt
 from gsync.rules import Incoming, Outcome, judge
 from gsync.sinks import MasterSink, orphaned_notes
@@ -33,6 +33,8 @@ ATTENTION_CODES = frozenset({"unreadable_file", "no_header"})
 
 # What counted for which report (kv, JSON): a receipt outlives its file (rules: file_removed).
 RECEIPTS_KEY = "receipts:v1"
+# How many responses / files each channel yielded in the last good run (kv, JSON).
+COUNTS_KEY = "source_counts:v1"
 
 # A fault hook for crash tests: called with the name of each stage as the run reaches it.
 Hook = Callable[[str], None]
@@ -65,12 +67,15 @@ def run(
     dry_run: bool = False,
     accounting: Accounting | None = None,
     hook: Hook = lambda stage: None,
+    accept_drop: bool = False,
 ) -> SyncResult:
     acct = accounting or Accounting()
     existing = sink.read()
     staff = staff_input(existing)
     responses = list(form.responses()) if form else []
     refs = list(drive.list_files()) if drive else []
+    check_counts(settings, state, form=len(responses) if form else None, drive=len(refs) if drive else None,
+                 accept=accept_drop)
     hook("read")
 
     loader = _Loader(settings, state)
@@ -155,6 +160,47 @@ class _Loader:
                 self.state.stage_parsed(key, parsed)
         self.state.stage_file(ref.id, ref.version, ref.name, ref.received_at, key)
         return Incoming(ref, parsed, response_id, listed)
+
+
+def check_counts(settings: Settings, state: State, *, form: int | None, drive: int | None, accept: bool) -> None:
+    """Stop before anything is written when a channel collapsed against the last good run;
+    stage this run's counts (committed with the run, so "last good" means a written run)."""
+    saved = state.get_json(COUNTS_KEY)
+    last = saved if isinstance(saved, dict) else {}
+    seen = {k: v for k, v in (("form", form), ("drive", drive)) if v is not None}
+    keep = 1.0 - settings.safety.max_drop
+    for channel, n in seen.items():
+        before = last.get(channel)
+        if accept or not isinstance(before, int) or before <= 0:
+            continue
+        if n == 0 or n < before * keep:
+            raise SourceCollapsed(_collapse_message(settings, channel, n, before))
+    if accept and any(isinstance(last.get(c), int) and n < last[c] for c, n in seen.items()):
+        log.warning("--accept-drop: counts accepted as they are now: %s (the last good run saw %s)", seen, last)
+    state.stage_json(COUNTS_KEY, {**last, **seen})
+
+
+def _collapse_message(settings: Settings, channel: str, n: int, before: int) -> str:
+    flag = "If that is on purpose, run gsync sync --accept-drop once"
+    if channel == "drive":
+        d = settings.drive
+        if d is not None and d.path is not None:
+            where, check = f"[drive] path {d.path}", "Is Drive for desktop running and signed in, and the folder synced?"
+        else:
+            where = f"[drive] folder_id {d.folder_id if d else '?'}"
+            check = "Were the files moved out of the QR folder or trashed, or is folder_id another folder?"
+        what = f"{n} file(s)"
+    else:
+        f = settings.form
+        if f is not None and f.csv is not None:
+            where, check = f"[form] csv {f.csv}", "Is the CSV a complete, fresh download of this Form's responses?"
+        else:
+            where = f"[form] form_id {f.form_id if f else '?'}"
+            check = "Were responses deleted in the Form, or is form_id another Form?"
+        what = f"{n} response(s)"
+    drop = ("nothing at all" if n == 0 else
+            f"a drop of {100 * (before - n) / before:.0f}%, more than [safety] max_drop = {settings.safety.max_drop:g}")
+    return f"{where} yields {what}, the last good run saw {before} ({drop}): nothing was written. {check} {flag}"
 
 
 def _removed(state: State, present: set[str], now: dt.datetime) -> dict[str, list[Receipt]]:
