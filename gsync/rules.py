@@ -444,12 +444,14 @@ def _report(
 
 
 def _removed_problems(gone: Sequence[Receipt], files: Sequence[Incoming], tz: dt.tzinfo) -> list[Problem]:
-    """One file_removed per receipt that is gone, unless a file of the same name (or its
-    re-upload: same stem) counts now: moved or replaced inside the folder is not removed."""
-    here = {stem_key(i.ref.name) for i in files}
+    """One file_removed per receipt that is gone, unless a file of the same name stem received
+    as late or later counts now: moved, renamed or replaced by a re-upload inside the folder is
+    not removed (deleting the newer of two versions is, as the older one counts again)."""
     out = []
     for g in gone:
-        if g.source == "drive" and stem_key(g.name) in here:
+        if g.source == "drive" and any(
+            stem_key(i.ref.name) == stem_key(g.name) and i.ref.received_at >= g.received_at for i in files
+        ):
             continue
         when = g.removed_at or g.received_at
         out.append(problem(

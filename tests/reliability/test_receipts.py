@@ -188,3 +188,31 @@ def test_deleted_form_response_keeps_its_receipt_on_google(gp: Province) -> None
     assert after.submitted_at.isoformat() == "2024-12-09T10:00:00+07:00" and after.timeliness == "on_time"
     # The Forms API source reads responses incrementally (forms_api.py): a deletion in the Form
     # is not seen, so the response keeps counting as it did; the report never flips to missing.
+
+
+def test_deleting_the_newer_of_two_versions_is_reported(tmp_path: Path) -> None:
+    """A re-upload that replaces the old file is not a removal; deleting the correction, so that
+    the older version counts again, is."""
+    settings = build(tmp_path / "p")
+    put(settings, REL, report_xlsx("แจ้ห่ม", 1, 81), at(2024, 12, 10, 9))
+    newer = put(settings, REL.replace(".xlsx", " (1).xlsx"), report_xlsx("แจ้ห่ม", 1, 82), at(2024, 12, 11, 9))
+    run_sync(settings)
+    newer.unlink()
+    run_sync(settings)
+    after = report_of(status(settings))
+    assert after["submitted_at"] == "2024-12-10T09:00:00+07:00"
+    removed = [p["message"] for p in after["problems"] if p["code"] == "file_removed"]
+    assert len(removed) == 1 and removed[0].startswith(
+        "ไฟล์ “รายงาน แจ้ห่ม (1).xlsx” ที่เคยนับเป็นรายงาน (ได้รับเมื่อ 11 ธ.ค. 2567 09:00 น.)")
+
+
+def test_replacing_a_file_by_a_later_upload_of_the_same_name_is_not_removed(tmp_path: Path) -> None:
+    settings = build(tmp_path / "p")
+    old = put(settings, REL, report_xlsx("แจ้ห่ม", 1, 81), at(2024, 12, 10, 9))
+    run_sync(settings)
+    old.unlink()
+    put(settings, REL.replace(".xlsx", " (1).xlsx"), report_xlsx("แจ้ห่ม", 1, 82), at(2024, 12, 11, 9))
+    run_sync(settings)
+    after = report_of(status(settings))
+    assert after["submitted_at"] == "2024-12-10T09:00:00+07:00"  # the first receipt is kept
+    assert "file_removed" not in codes(after)
