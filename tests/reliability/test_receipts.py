@@ -142,7 +142,17 @@ def _delete(p: Province, fid: str) -> None:
     p.fake.drive_delete(fid)
 
 
-@pytest.mark.parametrize("how", [_trash, _move_out, _delete], ids=["trashed", "moved out of the folder", "deleted"])
+def _trash_its_folder(p: Province, fid: str) -> None:
+    p.fake.drive_trash(p.fake.drive_file(fid).parents[0])
+
+
+def _move_its_folder_out(p: Province, fid: str) -> None:
+    p.fake.drive_move(p.fake.drive_file(fid).parents[0], p.fake.drive_add_folder("ที่อื่น", None))
+
+
+@pytest.mark.parametrize("how", [_trash, _move_out, _delete, _trash_its_folder, _move_its_folder_out],
+                         ids=["trashed", "moved out of the folder", "deleted", "its sub-folder trashed",
+                              "its sub-folder moved out"])
 def test_removed_drive_file_keeps_its_receipt(how: Any, gp: Province, measured) -> None:  # type: ignore[no-untyped-def]
     fid = _google_report(gp)
     first = _jaehom(gp, google_run(gp))
