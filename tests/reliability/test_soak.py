@@ -4,8 +4,9 @@ Between runs, districts upload reports, re-upload them in place (new content, sa
 upload corrected copies, answer the Form, and staff type notes into the master Sheet. Each run
 meets random faults: 429 (with and without Retry-After), 5xx, dropped connections, answers cut
 off mid-body, slow answers, on every API and on the OAuth token endpoint; some faults outlast
-the retries (the run fails with one line); some runs die by an exception at a stage, and some
-are real processes killed with SIGKILL at a stage. At checkpoints a clean run is compared with
+the retries (the run fails with one line); some runs die by an exception at a stage, some are
+real processes killed with SIGKILL at a stage, and some overlap (a real process pauses at a
+stage holding the lock while another run starts, and must be refused). At checkpoints a clean run is compared with
 a fresh rebuild (no state, a new Sheet) from the same sources: rows lost, rows duplicated, and
 staff notes lost must all be 0.
 
@@ -27,7 +28,7 @@ from typing import Any
 
 from gsync import demo
 from gsync.config import SheetCfg, StateCfg
-from gsync.errors import GsyncError
+from gsync.errors import GsyncError, LockHeld
 
 from .google_support import Province, comparable, google_province, google_run, sheet_tabs
 from .support import Crash, Tabs, data_rows, measure, report_xlsx, spawn_child, unique_keys
@@ -234,15 +235,31 @@ def test_soak_random_faults_and_kills_against_a_fresh_rebuild(google_server: tup
         world.step()
         fake.clear_faults()
         roll = rng.random()
-        if roll < 0.12:  # a real process, killed with SIGKILL at a stage (no faults: it sleeps for real)
+        if roll < 0.10:  # a real process, killed with SIGKILL at a stage (no faults: it sleeps for real)
             stage = rng.choice(STAGES)
             child = spawn_child(p.settings, "kill", stage=stage)
             _, err = child.communicate(timeout=120)
             assert child.returncode == -signal.SIGKILL, err.decode(errors="replace")[-2000:]
             outcomes["SIGKILL"] += 1
             continue
+        if roll < 0.16:  # overlapping runs: a real process pauses at a stage holding the lock
+            marker = tmp_path / f"pause-{n}"
+            child = spawn_child(p.settings, "pause", stage=rng.choice(STAGES), marker=marker)
+            deadline = time.monotonic() + 120
+            while not marker.exists() and child.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.02)
+            assert marker.exists(), child.communicate()[1].decode(errors="replace")[-2000:]
+            try:
+                google_run(p)
+                raise AssertionError("a second run got the lock")
+            except LockHeld:
+                outcomes["overlapping run refused (lock held)"] += 1
+            marker.unlink()
+            _, err = child.communicate(timeout=120)
+            assert child.returncode == 0, err.decode(errors="replace")[-2000:]
+            continue
         hook = None
-        if roll < 0.22:
+        if roll < 0.28:
             hook_stage = rng.choice(STAGES)
 
             def hook(stage: str, at: str = hook_stage) -> None:
