@@ -150,7 +150,8 @@ def main(verbose: bool) -> None:
     _setup_logging(verbose)
 
 
-def _sync(settings: Settings, now: dt.datetime, *, dry_run: bool, full: bool = False) -> SyncResult:
+def _sync(settings: Settings, now: dt.datetime, *, dry_run: bool, full: bool = False,
+          accept_drop: bool = False) -> SyncResult:
     from gsync import adapters, sync
 
     state_path = None if dry_run and not settings.state.path.exists() else settings.state.path
@@ -172,6 +173,7 @@ def _sync(settings: Settings, now: dt.datetime, *, dry_run: bool, full: bool = F
                 return sync.run(
                     settings, form=built.form, drive=built.drive, attachments=built.attachments, sink=built.sink,
                     state=state, now=now, dry_run=dry_run, accounting=built.accounting, progress=progress,
+                    accept_drop=accept_drop,
                 )
         finally:
             state.close()
@@ -235,13 +237,15 @@ def _locked(lock_path: Path) -> Iterator[None]:
 @config_option
 @click.option("--dry-run", is_flag=True, help="Read and judge everything, write nothing.")
 @click.option("--full", is_flag=True, help="Forget the saved state and rebuild it from the sources.")
+@click.option("--accept-drop", is_flag=True,
+              help="Write even though the folder or the Form yields far fewer files/responses than the last run.")
 @handle_errors
-def sync_cmd(config_path: Path, now_text: str | None, dry_run: bool, full: bool) -> None:
+def sync_cmd(config_path: Path, now_text: str | None, dry_run: bool, full: bool, accept_drop: bool) -> None:
     """Read the Form and the Drive folder, normalize, and write the master."""
     settings = _load(config_path)
     now = _parse_now(now_text, settings)
     click.echo(as_of_line(now, settings))
-    result = _sync(settings, now, dry_run=dry_run, full=full)
+    result = _sync(settings, now, dry_run=dry_run, full=full, accept_drop=accept_drop)
     _print_summary(result, settings, dry_run)
     if result.new_attention:
         sys.exit(EXIT_ATTENTION)

@@ -206,6 +206,14 @@ class LimitsCfg(Section):
     max_cell_chars: int = 5_000
 
 
+class SafetyCfg(Section):
+    """Guards against a source that collapses (an unmounted Drive for desktop, a moved folder,
+    an old CSV): `gsync sync` stops before writing anything when a channel yields fewer than
+    (1 - max_drop) x what the last good run saw, or nothing where it saw something."""
+
+    max_drop: float = Field(0.5, ge=0.0, le=1.0, description="largest accepted drop, 0.5 = half")
+
+
 class StateCfg(Section):
     path: Path = Path(".gsync/state.sqlite")
 
@@ -222,6 +230,7 @@ class Settings(Section):
     vocabulary: VocabularyCfg = VocabularyCfg()
     columns: ColumnsCfg = ColumnsCfg()
     limits: LimitsCfg = LimitsCfg()
+    safety: SafetyCfg = SafetyCfg()
     state: StateCfg = StateCfg()
     source_file: Path | None = None  # where this was loaded from (set by load_settings)
 

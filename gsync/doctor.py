@@ -306,6 +306,10 @@ def _fix(e: Exception, what: str, who: str, s: Settings) -> str:
 
     from gsync.google.retry import error_message, error_reason
 
+    from gsync.errors import TokenError
+
+    if isinstance(e, TokenError):  # the transport's own words say which of the two it was
+        return str(e).split("nothing was written. ", 1)[-1]
     if isinstance(e, RefreshError):
         return ("Google refused the credentials: the key may have been deleted or disabled, or the file is not "
                 "the current key; create a new key for the service account and save it as [google] credentials")

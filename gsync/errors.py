@@ -45,3 +45,11 @@ class FileGone(Exception):
 
 class FileUnavailable(Exception):
     """A file is known (e.g. a Form attachment link) but its content cannot be had here."""
+
+
+class TokenError(SourceError):
+    """Google's OAuth token endpoint failed or refused the credentials (after retries)."""
+
+
+class SourceCollapsed(SourceError):
+    """A channel yields far fewer files or responses than the last good run: nothing was written."""

@@ -40,6 +40,7 @@ ProblemCode = Literal[
     "missing_column",  # a required column is absent from the header
     "truncated",  # too many rows: the rest was not read
     "attachment_unavailable",  # a Form attachment this run cannot download (offline CSV)
+    "file_removed",  # a file or response that once counted is gone; its receipt is kept
 ]
 
 
@@ -144,6 +145,17 @@ class FormResponse(Frozen):
     extra: dict[str, str] = Field(default_factory=dict)  # answers to unmapped questions
 
 
+class Receipt(Frozen):
+    """A file or response that once counted for a report, remembered in the state so that its
+    receipt time outlives it (deleted, trashed, moved out of the folder, response deleted)."""
+
+    source: Literal["drive", "form"]
+    id: str
+    name: str
+    received_at: dt.datetime
+    removed_at: dt.datetime | None = None  # the first run that no longer saw it
+
+
 # --- judgements -------------------------------------------------------------------------
 
 Timeliness = Literal["not_yet_due", "on_time", "late", "missing", "excused"]
@@ -170,6 +182,7 @@ class Report(BaseModel):
     responses: list[FormResponse] = Field(default_factory=list)
     files: list[FileRef] = Field(default_factory=list)  # every file that counts, newest last
     superseded: list[FileRef] = Field(default_factory=list)  # replaced by a re-upload
+    removed: list[Receipt] = Field(default_factory=list)  # counted once, gone now: the receipt stays
     activities: list[tuple[str, Activity]] = Field(default_factory=list)  # (file id, row)
     centres: list[tuple[str, Centre]] = Field(default_factory=list)
     centres_expected: int = 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from gsync import calendar, thai
@@ -24,6 +24,7 @@ from gsync.models import (
     ParsedFile,
     Problem,
     QuarterRates,
+    Receipt,
     Report,
     Unattributed,
 )
@@ -43,10 +44,14 @@ MESSAGES = {
     "attachment_unavailable": "ไฟล์แนบในแบบฟอร์มไม่มีในโฟลเดอร์ที่ gsync อ่านได้: ยังตรวจเนื้อหาไม่ได้",
     "district_conflict": "ไฟล์ระบุอำเภอ{found} แต่{where}ระบุอำเภอ{used}",
     "quarter_conflict": "ไฟล์ระบุไตรมาสที่ {found} แต่{where}ระบุไตรมาสที่ {used}",
+    "file_removed": "{what} “{name}” ที่เคยนับเป็นรายงาน (ได้รับเมื่อ {received}) ถูกลบหรือย้ายออกจาก{where} "
+                    "เมื่อ {when} หรือก่อนหน้านั้น: ยังนับวันที่ได้รับเดิม แต่ไม่นับข้อมูลใน{what}นั้นแล้ว",
 }
 
 # Problems that are worth showing but do not make a report incomplete.
-NOT_BLOCKING = frozenset({"truncated", "attachment_unavailable"})
+# file_removed does not block by itself: completeness judges what is there now (a removed
+# report file that was the only one leaves no_report_file, which does).
+NOT_BLOCKING = frozenset({"truncated", "attachment_unavailable", "file_removed"})
 
 FIELD_LABELS = {
     "district": "อำเภอ",
@@ -81,6 +86,10 @@ class Incoming:
     ref: FileRef
     parsed: ParsedFile | None
     response_id: str | None = None  # set for a Form attachment
+    # When the channel says this content arrived (mtime offline, createdTime on Drive), before
+    # the state's first receipt replaced `ref.received_at`: newer content wins by this time,
+    # so a file overwritten in place counts as the newest, as in a fresh rebuild.
+    listed_at: dt.datetime | None = None
 
 
 @dataclass
@@ -104,7 +113,10 @@ def judge(
     incoming: Sequence[Incoming],
     staff: StaffInput,
     now: dt.datetime,
+    removed: Mapping[str, Sequence[Receipt]] | None = None,
 ) -> Outcome:
+    """`removed`: per Report.key, receipts of files and responses that counted in an earlier
+    run and are gone now (sync.py keeps them in the state): they keep the report's receipt."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     fy, tz = settings.fiscal_year, settings.tz
@@ -185,7 +197,9 @@ def judge(
     reports = []
     for d in settings.districts:
         for q in calendar.quarters_of_year(fy):
-            reports.append(_report(settings, d, q, due_dates[q], buckets.get((d.name, q), _Bucket()), staff, now))
+            gone = (removed or {}).get(f"{d.name}|Q{q}", ())
+            reports.append(_report(settings, d, q, due_dates[q], buckets.get((d.name, q), _Bucket()), staff, now,
+                                   gone))
     return Outcome(reports, unattributed, rates(reports, now, tz), response_rows)
 
 
@@ -333,14 +347,18 @@ def stem_key(name: str) -> str:
 
 
 def _report(
-    settings: Settings, d: DistrictCfg, q: int, deadline: dt.date, bucket: _Bucket, staff: StaffInput, now: dt.datetime
+    settings: Settings, d: DistrictCfg, q: int, deadline: dt.date, bucket: _Bucket, staff: StaffInput, now: dt.datetime,
+    gone: Sequence[Receipt] = (),
 ) -> Report:
     tz, rules = settings.tz, settings.rules
     key = f"{d.name}|Q{q}"
     problems = list(bucket.problems)
-    files = sorted(bucket.files, key=lambda i: (i.ref.received_at, i.ref.modified_at or i.ref.received_at, i.ref.id))
+    files = sorted(bucket.files, key=lambda i: (i.listed_at or i.ref.received_at, i.ref.modified_at or i.ref.received_at,
+                                                i.ref.id))
     counted, superseded = _latest_versions(files)
     receipts = [r.created_at for r in bucket.responses] + [i.ref.received_at for i in files]
+    receipts += [g.received_at for g in gone]
+    problems.extend(_removed_problems(gone, files, tz))
     submitted = min(receipts).astimezone(tz) if receipts else None
 
     activities: list[tuple[str, Activity]] = []
@@ -419,10 +437,33 @@ def _report(
     return Report(
         district=d.name, quarter=q, deadline=deadline, timeliness=timeliness, complete=complete,  # type: ignore[arg-type]
         submitted_at=submitted, problems=problems, responses=bucket.responses,
-        files=[i.ref for i in files if i in counted], superseded=[i.ref for i in superseded],
+        files=[i.ref for i in files if i in counted], superseded=[i.ref for i in superseded], removed=list(gone),
         activities=checked, centres=centres, centres_expected=len(d.tambons),
         centres_active=len(active), excused=excused, note=staff.notes.get(key, ""),
     )
+
+
+def _removed_problems(gone: Sequence[Receipt], files: Sequence[Incoming], tz: dt.tzinfo) -> list[Problem]:
+    """One file_removed per receipt that is gone, unless a file of the same name stem received
+    as late or later counts now: moved, renamed or replaced by a re-upload inside the folder is
+    not removed (deleting the newer of two versions is, as the older one counts again)."""
+    out = []
+    for g in gone:
+        if g.source == "drive" and any(
+            stem_key(i.ref.name) == stem_key(g.name) and i.ref.received_at >= g.received_at for i in files
+        ):
+            continue
+        when = g.removed_at or g.received_at
+        out.append(problem(
+            "file_removed", source=g.name, name=g.name, received=_thai_time(g.received_at, tz), when=_thai_time(when, tz),
+            what="ไฟล์" if g.source == "drive" else "คำตอบแบบฟอร์ม", where="โฟลเดอร์" if g.source == "drive" else "แบบฟอร์ม",
+        ))
+    return out
+
+
+def _thai_time(t: dt.datetime, tz: dt.tzinfo) -> str:
+    local = t.astimezone(tz)
+    return f"{thai.format_thai_date(local.date())} {local:%H:%M} น."
 
 
 def _latest_versions(files: list[Incoming]) -> tuple[list[Incoming], list[Incoming]]:

@@ -133,7 +133,12 @@ class State:
         self._staged_kv[key] = value
 
     def stage_json(self, key: str, value: object) -> None:
-        self.stage(key, json.dumps(value, ensure_ascii=False, sort_keys=True))
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # a name with lone surrogates (see _text): \u-escape, which reads back exactly
+            text = json.dumps(value, ensure_ascii=True, sort_keys=True)
+        self.stage(key, text)
 
     def commit(self) -> None:
         """Make this run's staged changes durable. Call only after the master was written."""

@@ -17,8 +17,8 @@ from typing import Protocol
 from gsync import parse
 from gsync.accounting import Accounting
 from gsync.config import Settings
-from gsync.errors import FileGone, FileUnavailable
-from gsync.models import FileKind, FileRef, ParsedFile
+from gsync.errors import FileGone, FileUnavailable, SourceCollapsed
+from gsync.models import FileKind, FileRef, ParsedFile, Receipt
 from gsync.parse.fingerprint import code_fingerprint
 from gsync.rules import Incoming, Outcome, judge
 from gsync.sinks import MasterSink, orphaned_notes
@@ -33,6 +33,11 @@ EVIDENCE_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png", ".heic", ".heif", ".gif", 
 # Problems that mean gsync could not read or place something a district sent.
 ATTENTION_CODES = frozenset({"unreadable_file", "no_header"})
 ATTENTION_KEY = "attention_seen"  # state kv: the attention items of the last committed run
+
+# What counted for which report (kv, JSON): a receipt outlives its file (rules: file_removed).
+RECEIPTS_KEY = "receipts:v1"
+# How many responses / files each channel yielded in the last good run (kv, JSON).
+COUNTS_KEY = "source_counts:v1"
 
 # A fault hook for crash tests: called with the name of each stage as the run reaches it.
 Hook = Callable[[str], None]
@@ -94,6 +99,7 @@ def run(
     accounting: Accounting | None = None,
     hook: Hook = lambda stage: None,
     progress: Progress | None = None,
+    accept_drop: bool = False,
 ) -> SyncResult:
     acct = accounting or Accounting()
     told = progress or _Silent()
@@ -102,6 +108,8 @@ def run(
     staff = staff_input(existing)
     responses = list(form.responses()) if form else []
     refs = list(drive.list_files()) if drive else []
+    check_counts(settings, state, form=len(responses) if form else None, drive=len(refs) if drive else None,
+                 accept=accept_drop)
     hook("read")
 
     loader = _Loader(settings, state)
@@ -123,7 +131,9 @@ def run(
             incoming.append(item)
     hook("parsed")
 
-    outcome = judge(settings, responses, incoming, staff, now)
+    present = {r.id for r in responses} | {i.ref.id for i in incoming}
+    outcome = judge(settings, responses, incoming, staff, now, removed=_removed(state, present, now))
+    state.stage_json(RECEIPTS_KEY, _receipts(outcome, settings))
     tables = render(settings, outcome, now)
     orphans = [row for t in tables for row in orphaned_notes(t, existing.get(t.title))]
     result = SyncResult(outcome, parsed_new=loader.parsed_new, gone=loader.gone, accounting=acct)
@@ -163,12 +173,13 @@ class _Loader:
         self.fingerprint = PARSER_VERSION + code_fingerprint() + hashlib.sha256(fp.encode()).hexdigest()[:16]
 
     def load(self, ref: FileRef, source: DriveSource | None, response_id: str | None) -> Incoming | None:
+        listed = ref.received_at  # this content's arrival: what orders re-uploads (rules._report)
         first = self.state.first_received(ref.id)
         if first is not None and first < ref.received_at:
-            ref = ref.model_copy(update={"received_at": first})
+            ref = ref.model_copy(update={"received_at": first})  # the receipt: the first upload's time
         if is_evidence(ref):
             self.state.stage_file(ref.id, ref.version, ref.name, ref.received_at, None)
-            return Incoming(ref, ParsedFile(kind=FileKind.EVIDENCE), response_id)
+            return Incoming(ref, ParsedFile(kind=FileKind.EVIDENCE), response_id, listed)
         known = self.state.file_version(ref.id)
         parsed = None
         key = known[1] if known and known[0] == ref.version and ref.version else None
@@ -176,7 +187,7 @@ class _Loader:
             parsed = self.state.parsed(key)
         if parsed is None:
             if source is None:
-                return Incoming(ref, None, response_id)
+                return Incoming(ref, None, response_id, listed)
             try:
                 data = source.fetch(ref)
             except FileGone:
@@ -184,7 +195,7 @@ class _Loader:
                 self.gone.append(ref.name)
                 return None
             except FileUnavailable:
-                return Incoming(ref, None, response_id)
+                return Incoming(ref, None, response_id, listed)
             key = self.fingerprint + hashlib.sha256(data).hexdigest()
             parsed = self.state.parsed(key)
             if parsed is None:
@@ -192,7 +203,77 @@ class _Loader:
                 self.parsed_new += 1
                 self.state.stage_parsed(key, parsed)
         self.state.stage_file(ref.id, ref.version, ref.name, ref.received_at, key)
-        return Incoming(ref, parsed, response_id)
+        return Incoming(ref, parsed, response_id, listed)
+
+
+def check_counts(settings: Settings, state: State, *, form: int | None, drive: int | None, accept: bool) -> None:
+    """Stop before anything is written when a channel collapsed against the last good run;
+    stage this run's counts (committed with the run, so "last good" means a written run)."""
+    saved = state.get_json(COUNTS_KEY)
+    last = saved if isinstance(saved, dict) else {}
+    seen = {k: v for k, v in (("form", form), ("drive", drive)) if v is not None}
+    keep = 1.0 - settings.safety.max_drop
+    for channel, n in seen.items():
+        before = last.get(channel)
+        if accept or not isinstance(before, int) or before <= 0:
+            continue
+        if n == 0 or n < before * keep:
+            raise SourceCollapsed(_collapse_message(settings, channel, n, before))
+    if accept and any(isinstance(last.get(c), int) and n < last[c] for c, n in seen.items()):
+        log.warning("--accept-drop: counts accepted as they are now: %s (the last good run saw %s)", seen, last)
+    state.stage_json(COUNTS_KEY, {**last, **seen})
+
+
+def _collapse_message(settings: Settings, channel: str, n: int, before: int) -> str:
+    flag = "If that is on purpose, run gsync sync --accept-drop once"
+    if channel == "drive":
+        d = settings.drive
+        if d is not None and d.path is not None:
+            where, check = f"[drive] path {d.path}", "Is Drive for desktop running and signed in, and the folder synced?"
+        else:
+            where = f"[drive] folder_id {d.folder_id if d else '?'}"
+            check = "Were the files moved out of the QR folder or trashed, or is folder_id another folder?"
+        what = f"{n} file(s)"
+    else:
+        f = settings.form
+        if f is not None and f.csv is not None:
+            where, check = f"[form] csv {f.csv}", "Is the CSV a complete, fresh download of this Form's responses?"
+        else:
+            where = f"[form] form_id {f.form_id if f else '?'}"
+            check = "Were responses deleted in the Form, or is form_id another Form?"
+        what = f"{n} response(s)"
+    drop = ("nothing at all" if n == 0 else
+            f"a drop of {100 * (before - n) / before:.0f}%, more than [safety] max_drop = {settings.safety.max_drop:g}")
+    return f"{where} yields {what}, the last good run saw {before} ({drop}): nothing was written. {check} {flag}"
+
+
+def _removed(state: State, present: set[str], now: dt.datetime) -> dict[str, list[Receipt]]:
+    """Receipts of earlier runs whose file or response is not there any more, per report key."""
+    saved = state.get_json(RECEIPTS_KEY)
+    out: dict[str, list[Receipt]] = {}
+    for key, items in (saved.items() if isinstance(saved, dict) else ()):
+        for item in items if isinstance(items, list) else ():
+            try:
+                receipt = Receipt.model_validate(item)
+            except ValueError:
+                continue  # a record from another version: forget it rather than fail the run
+            if receipt.id not in present:
+                out.setdefault(key, []).append(receipt if receipt.removed_at else receipt.model_copy(update={"removed_at": now}))
+    return out
+
+
+def _receipts(outcome: Outcome, settings: Settings) -> dict[str, list[dict[str, object]]]:
+    """Every file and response that counts for each report now, and those remembered as removed."""
+    tz = settings.tz
+    out: dict[str, list[dict[str, object]]] = {}
+    for r in outcome.reports:
+        items = [Receipt(source="form", id=x.id, received_at=x.created_at,
+                         name=f"{thai_datetime(x.created_at, tz)} ({x.email or 'ไม่ทราบอีเมล'})") for x in r.responses]
+        items += [Receipt(source="drive", id=f.id, name=f.name, received_at=f.received_at) for f in (*r.files, *r.superseded)]
+        items += r.removed
+        if items:
+            out[r.key] = [i.model_dump(mode="json") for i in items]
+    return out
 
 
 def is_evidence(ref: FileRef) -> bool:

@@ -17,9 +17,10 @@ from typing import Any
 import google.auth
 import google_auth_httplib2
 import gspread
+import requests
 from google.auth.credentials import Credentials
 from google.auth.exceptions import DefaultCredentialsError
-from google.auth.transport.requests import AuthorizedSession
+from google.auth.transport.requests import AuthorizedSession, Request
 from google.oauth2 import credentials as user_credentials
 from google.oauth2 import service_account
 from googleapiclient import discovery
@@ -104,9 +105,20 @@ class GoogleClients:
     def service_account_email(self) -> str | None:
         return getattr(self.credentials, "service_account_email", None)
 
+    @property
+    def token_uri(self) -> str | None:
+        """Where the credentials fetch access tokens (retried under the policy like an API call)."""
+        uri = getattr(self.credentials, "token_uri", None) or getattr(self.credentials, "_token_uri", None)
+        return uri if isinstance(uri, str) else None
+
     def _http(self) -> google_auth_httplib2.AuthorizedHttp:
-        inner = RetryingHttp(self.policy, self.accounting, endpoint=self.endpoint, timeout=self.timeout)
+        inner = RetryingHttp(self.policy, self.accounting, endpoint=self.endpoint, timeout=self.timeout,
+                             token_uri=self.token_uri)
         return google_auth_httplib2.AuthorizedHttp(self.credentials, http=inner)
+
+    def _adapter(self) -> RetryingAdapter:
+        return RetryingAdapter(self.policy, self.accounting, endpoint=self.endpoint, timeout=self.timeout,
+                               token_uri=self.token_uri)
 
     def _build(self, api: str, version: str) -> Any:
         options = None
@@ -125,10 +137,14 @@ class GoogleClients:
 
     @cached_property
     def sheets(self) -> gspread.Client:
-        session = AuthorizedSession(self.credentials)
-        adapter = RetryingAdapter(self.policy, self.accounting, endpoint=self.endpoint, timeout=self.timeout)
-        session.mount("https://", adapter)
-        session.mount("http://", adapter)
+        # Token refreshes go through the same retrying adapter (google-auth's own session for
+        # them would retry nothing but a failed connect, and end in a RefreshError traceback).
+        token_session = requests.Session()
+        session = AuthorizedSession(self.credentials, auth_request=Request(token_session))
+        for target in (session, token_session):
+            adapter = self._adapter()
+            target.mount("https://", adapter)
+            target.mount("http://", adapter)
         client = gspread.Client(auth=None, session=session)  # type: ignore[arg-type]
         client.set_timeout(self.timeout)
         return client

@@ -4,12 +4,16 @@ googleapiclient talks httplib2 and gspread talks requests; both go through a wra
 (1) sends API calls to `[google] endpoint` when one is set, with Google's paths unchanged,
 (2) retries under the one RetryPolicy, (3) counts every request per API method, bytes and
 retries, and (4) puts a timeout on every request. Token requests are not rewritten: they go
-to the credentials' own token_uri.
+to the credentials' own token_uri, and are retried under the same policy: a dropped
+connection, a 429 or a 5xx at the token endpoint is retried like any API call, and what is
+left after the retries (or a refusal, e.g. `invalid_grant`) becomes one `TokenError` line
+instead of google-auth's TransportError/RefreshError traceback.
 """
 
 from __future__ import annotations
 
 import http.client
+import json
 import logging
 import re
 from collections.abc import Callable
@@ -21,10 +25,13 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from gsync.accounting import Accounting
+from gsync.errors import TokenError
 from gsync.google.retry import RetryPolicy, error_reason
 
 log = logging.getLogger(__name__)
 
+TOKEN_HOSTS = frozenset({"oauth2.googleapis.com", "accounts.google.com"})
+TOKEN_METHOD = "oauth2.token"
 API_HOSTS = frozenset({"www.googleapis.com", "sheets.googleapis.com", "forms.googleapis.com", "drive.googleapis.com"})
 
 # URL path -> API method id (the discovery `id`), for accounting. First match wins.
@@ -70,6 +77,35 @@ def is_api_call(url: str, endpoint: str | None) -> bool:
     """A Google API call (counted and retried), as opposed to google-auth's own lookups."""
     host = urlsplit(url).hostname
     return host in API_HOSTS or bool(endpoint and url.startswith(endpoint))
+
+
+def is_token_call(url: str, token_uri: str | None) -> bool:
+    """A request to the OAuth token endpoint (the credentials' token_uri, or Google's own)."""
+    bare = url.split("?", 1)[0]
+    parts = urlsplit(bare)
+    return bool(token_uri and bare == token_uri.split("?", 1)[0]) or (
+        parts.hostname in TOKEN_HOSTS and parts.path.endswith("/token")
+    )
+
+
+def token_failure(status: int | None, body: bytes, why: str, url: str) -> TokenError:
+    """One line for a token endpoint that failed after the retries, or refused the credentials."""
+    where = urlsplit(url).netloc or url
+    if status is not None and 400 <= status < 500 and status != 429:
+        try:
+            data = json.loads(body.decode("utf-8", errors="replace"))
+            detail = f"{data.get('error', '')}: {data.get('error_description', '')}".strip(": ")
+        except (ValueError, AttributeError):
+            detail = body[:200].decode("utf-8", errors="replace")
+        return TokenError(
+            f"Google's token endpoint ({where}) refused the credentials: HTTP {status} {detail}; nothing was "
+            "written. The key may have been deleted or disabled, or the sign-in revoked: create a new key for "
+            "the service account (or run gsync login again) and save it as [google] credentials"
+        )
+    return TokenError(
+        f"Google's token endpoint ({where}) failed after the retries: {why}; nothing was written. "
+        "Check the network (proxy, firewall, DNS) and run gsync again later"
+    )
 
 
 def rewrite(url: str, endpoint: str | None) -> str:
@@ -125,18 +161,20 @@ class RetryingHttp:
     """An httplib2.Http look-alike for googleapiclient: retries, counts, rewrites, times out."""
 
     def __init__(self, policy: RetryPolicy, accounting: Accounting, *, endpoint: str | None = None,
-                 timeout: float = 60.0, http: Any = None) -> None:
+                 timeout: float = 60.0, http: Any = None, token_uri: str | None = None) -> None:
         self.http = http if http is not None else httplib2.Http(timeout=timeout)
         self.policy, self.accounting, self.endpoint = policy, accounting, endpoint
         self.timeout = timeout
+        self.token_uri = token_uri
 
     def request(self, uri: str, method: str = "GET", body: Any = None, headers: Any = None,
                 redirections: int = 5, connection_type: Any = None) -> tuple[httplib2.Response, bytes]:
         uri = rewrite(uri, self.endpoint)
-        if not is_api_call(uri, self.endpoint):  # google-auth's background lookups: not ours to retry
+        token = is_token_call(uri, self.token_uri)
+        if not token and not is_api_call(uri, self.endpoint):  # google-auth's lookups: not ours to retry
             return self.http.request(uri, method, body=body, headers=headers,
                                      redirections=redirections, connection_type=connection_type)
-        mid = method_id(method, uri)
+        mid = TOKEN_METHOD if token else method_id(method, uri)
 
         def once() -> tuple[int, str | None, bytes, tuple[httplib2.Response, bytes]]:
             try:
@@ -149,10 +187,16 @@ class RetryingHttp:
                 raise
             return resp.status, resp.get("retry-after"), content, (resp, content)
 
-        resp, content = with_retries(
-            self.policy, self.accounting, mid, once,
-            (TimeoutError, OSError, httplib2.HttpLib2Error, http.client.HTTPException),
-        )
+        errors = (TimeoutError, OSError, httplib2.HttpLib2Error, http.client.HTTPException)
+        if token:
+            try:
+                resp, content = with_retries(self.policy, self.accounting, mid, once, errors)
+            except errors as e:
+                raise token_failure(None, b"", f"{type(e).__name__}: {e}", uri) from None
+            if resp.status >= 400:
+                raise token_failure(resp.status, content, f"HTTP {resp.status} {_short(content)}", uri)
+            return resp, content
+        resp, content = with_retries(self.policy, self.accounting, mid, once, errors)
         media = mid == "drive.files.export" or (mid == "drive.files.get" and "alt=media" in uri)
         if media and resp.status < 300:
             self.accounting.download(len(content))
@@ -194,21 +238,39 @@ class RetryingAdapter(HTTPAdapter):
     """The same policy for gspread's requests session, mounted on https:// and http://."""
 
     def __init__(self, policy: RetryPolicy, accounting: Accounting, *, endpoint: str | None = None,
-                 timeout: float = 60.0, inner: HTTPAdapter | None = None) -> None:
+                 timeout: float = 60.0, inner: Any = None, token_uri: str | None = None) -> None:
         super().__init__()
         self.policy, self.accounting, self.endpoint, self.timeout = policy, accounting, endpoint, timeout
         self.inner = inner
+        self.token_uri = token_uri
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         request.url = rewrite(request.url or "", self.endpoint)
-        mid = method_id(request.method or "GET", request.url)
+        token = is_token_call(request.url, self.token_uri)
+        mid = TOKEN_METHOD if token else method_id(request.method or "GET", request.url)
         kwargs["timeout"] = kwargs.get("timeout") or self.timeout
         send = self.inner.send if self.inner is not None else super().send
-        if not is_api_call(request.url, self.endpoint):
+        if not token and not is_api_call(request.url, self.endpoint):
             return send(request, **kwargs)
 
         def once() -> tuple[int, str | None, bytes, requests.Response]:
             resp = send(request, **kwargs)
+            # Read the body here: an answer cut off mid-body (ChunkedEncodingError wrapping
+            # IncompleteRead) is a dropped connection, and is retried like one.
             return resp.status_code, resp.headers.get("Retry-After"), resp.content, resp
 
-        return with_retries(self.policy, self.accounting, mid, once, (requests.ConnectionError, requests.Timeout))
+        errors = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
+        if not token:
+            return with_retries(self.policy, self.accounting, mid, once, errors)
+        try:
+            resp = with_retries(self.policy, self.accounting, mid, once, errors)
+        except errors as e:
+            raise token_failure(None, b"", f"{type(e).__name__}: {e}", request.url) from None
+        if resp.status_code >= 400:
+            raise token_failure(resp.status_code, resp.content, f"HTTP {resp.status_code} {_short(resp.content)}",
+                                request.url)
+        return resp
+
+
+def _short(body: bytes) -> str:
+    return body[:120].decode("utf-8", errors="replace").replace("\n", " ")

@@ -10,13 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import google_auth_httplib2
-import gspread
-from google.auth.transport.requests import AuthorizedSession
 
 from gsync import demo, sync
 from gsync.accounting import Accounting
@@ -71,19 +68,12 @@ class InProcessClients(GoogleClients):
 
     def _http(self) -> Any:
         inner = RetryingHttp(self.policy, self.accounting, endpoint=self.endpoint, timeout=self.timeout,
-                             http=self.fake.httplib2_http())
+                             http=self.fake.httplib2_http(), token_uri=self.token_uri)
         return google_auth_httplib2.AuthorizedHttp(self.credentials, http=inner)
 
-    @cached_property
-    def sheets(self) -> gspread.Client:
-        session = AuthorizedSession(self.credentials)
-        adapter = RetryingAdapter(self.policy, self.accounting, endpoint=self.endpoint, timeout=self.timeout,
-                                  inner=self.fake.requests_adapter())
-        session.mount("https://", adapter)
-        session.mount("http://", adapter)
-        client = gspread.Client(auth=None, session=session)  # type: ignore[arg-type]
-        client.set_timeout(self.timeout)
-        return client
+    def _adapter(self) -> RetryingAdapter:
+        return RetryingAdapter(self.policy, self.accounting, endpoint=self.endpoint, timeout=self.timeout,
+                               inner=self.fake.requests_adapter(), token_uri=self.token_uri)
 
 
 def google_run(p: Province, *, hook: Callable[[str], None] | None = None, timeout: float | None = None,

@@ -32,6 +32,14 @@ CLASSES = [
     ("formula", "Formula injection", "Counted here: formula-looking texts missing from the master."),
     ("who", "Who may report", "Rows lost / duplicated: other districts' rows vs the clean master (or reports "
      "wrongly counted)."),
+    ("soak", "Soak: many runs, random faults and kills, compared with a fresh rebuild", "One seeded, bounded "
+     "soak (tests/reliability/test_soak.py; GSYNC_SOAK_RUNS, GSYNC_SOAK_SEED) against the Google fake: between "
+     "runs, uploads, in-place re-uploads, corrected copies, Form responses and staff notes typed into the Sheet; "
+     "each run meets random 429s, 5xx, dropped and cut-off answers and slow answers on every API and the token "
+     "endpoint (some outlasting the retries), or dies at a stage (exception or a real SIGKILL). Every 20 runs a "
+     "clean run is compared with a fresh rebuild (no state, a new Sheet): rows lost / duplicated by key, every "
+     "cell but staff notes equal, and every staff note beside its row or in หมายเหตุที่เก็บไว้. The figures in "
+     "the outcome column are this run's."),
     ("secrets", "Secrets and personal data", "No master rows are at stake here (n/a); the outcome is what the "
      "test asserted."),
 ]
