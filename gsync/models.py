@@ -176,6 +176,8 @@ class Report(BaseModel):
     centres_active: int = 0
     excused: bool = False
     note: str = ""
+    review: Literal["returned", "resubmitted", "accepted"] | None = None
+    review_reason: str | None = None
 
     @property
     def key(self) -> str:
@@ -191,6 +193,9 @@ class Report(BaseModel):
             "complete": self.complete,
             "submitted_at": self.submitted_at.isoformat() if self.submitted_at else None,
             "problems": [{"code": p.code, "message": p.message} for p in self.problems],
+            "review": self.review,
+            "review_reason": self.review_reason,
+            "received_files": [f.name for f in self.files],
         }
 
 
@@ -206,3 +211,8 @@ class QuarterRates(Frozen):
     on_time_rate: float | None  # on_time / expected
     centres_active: int
     centres_expected: int
+    districts: int = 0  # every district, due or not
+    due: int = 0  # reports whose deadline has passed (excused ones left out)
+    accepted: int = 0  # received and passed staff's review (ผ่าน)
+    returned: int = 0  # returned for correction and not yet passed
+    not_yet_due: bool = False  # the quarter's deadline has not passed: no rate means anything yet
