@@ -195,8 +195,18 @@ class Report(BaseModel):
             "problems": [{"code": p.code, "message": p.message} for p in self.problems],
             "review": self.review,
             "review_reason": self.review_reason,
-            "received_files": [f.name for f in self.files],
+            "received_files": [_printable(f.name) for f in self.files],
         }
+
+
+def _printable(name: str) -> str:
+    """A file name as JSON can carry it: bytes that were not UTF-8 (a cp874 name unzipped on
+    Linux reach Python as lone surrogates) are shown escaped rather than failing the output."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 class QuarterRates(Frozen):

@@ -65,7 +65,7 @@ def staff_positions(table: Table, header: list[str]) -> dict[str, int]:
     """Where each of gsync's staff columns is in a tab as read: matched by how the header starts,
     so `ยกเว้น (ใส่ ✓)`, `ยกเว้น` and `ยกเว้น: ใส่ x` are the same column."""
     out: dict[str, int] = {}
-    taken: set[int] = set()
+    taken: set[int] = {i for i, h in enumerate(header) if h in table.headers}  # gsync's own, exactly
     for h in table.staff:
         if h in header and header.index(h) not in taken:  # the exact header first
             out[h] = header.index(h)
@@ -221,6 +221,29 @@ def restore_notes(tables: Sequence[Table], existing: dict[str, list[list[Cell]]]
             log.info("a staff note on %s row %s came back with its row", t.title, key)
 
 
+def carry_moved(tables: Sequence[Table], existing: dict[str, list[list[Cell]]]) -> None:
+    """A row that moved here from another tab (a file staff attributed, or un-attributed again)
+    brings what staff typed there: their choice stays visible, so they can undo it here."""
+    for t in tables:
+        if not t.takes_from:
+            continue
+        here = {str(_norm(r[0])) for r in (existing.get(t.title) or [])[1:] if r}
+        for src in t.takes_from:
+            old = existing.get(src) or []
+            if len(old) < 2:
+                continue
+            pos = staff_positions(t, [str(h or "") for h in old[0]])
+            by_key = {str(_norm(r[0])): r for r in old[1:] if r}
+            for row in t.rows:
+                key = str(_norm(row[0]))
+                was = by_key.get(key)
+                if was is None or key in here:
+                    continue
+                typed = {h: was[i] for h, i in pos.items() if i < len(was) and _filled(was[i])}
+                if typed:
+                    t.seed[key] = {**{h: v for h, v in t.seed.get(key, {}).items() if h not in pos}, **typed}
+
+
 def dedupe_archive(tables: Sequence[Table], existing: dict[str, list[list[Cell]]]) -> None:
     """A row archived a second time (it came back, got a new note, went again) keeps both notes:
     the second archive row gets a distinct key rather than being dropped as already there."""
@@ -236,15 +259,21 @@ def dedupe_archive(tables: Sequence[Table], existing: dict[str, list[list[Cell]]
             row[0] = key
 
 
-def prepare(tables: Sequence[Table], existing: dict[str, list[list[Cell]]], notices: Sequence[str] = ()) -> None:
-    """What both sinks do before merging: notes back beside returning rows, archive keys kept
-    distinct, and what the read found about renamed or deleted tabs put into the sync log."""
+def prepare(
+    tables: Sequence[Table], existing: dict[str, list[list[Cell]]], notices: Sequence[str] = ()
+) -> list[Table]:
+    """What both sinks do before merging: the tables to write (a lazy tab only once it has a
+    row), notes back beside returning rows, archive keys kept distinct, and what the read found
+    about renamed or deleted tabs put into the sync log."""
+    tables = [t for t in tables if not (t.lazy and not t.rows and t.title not in existing)]
     restore_notes(tables, existing)
+    carry_moved(tables, existing)
     dedupe_archive(tables, existing)
     if notices:
         for t in tables:
             if t.title == TAB_LOG and t.rows and len(t.rows[0]) > 2:
                 t.rows[0][2] = f"{t.rows[0][2]} · " + " · ".join(notices)
+    return tables
 
 
 __all__ = ["KEY", "MasterSink", "merge", "orphaned_notes", "prepare", "same_rows"]

@@ -127,7 +127,8 @@ class Table:
     volatile: dict[str, int] = field(default_factory=dict)  # key -> column that alone never causes a write
     fit_page: bool = False  # print on one page (else: one page wide)
     chart: dict[str, int] | None = None  # a bar chart: {"first_row", "last_row", "label_col", "first_col", "last_col"}
-    notes: list[str] = field(default_factory=list)  # text for the sinks to place beside the table (unused)
+    lazy: bool = False  # created only once it has a row (tabs most provinces never need)
+    takes_from: list[str] = field(default_factory=list)  # tabs whose rows move here, staff input and all
 
     @property
     def all_headers(self) -> list[str]:
@@ -238,7 +239,7 @@ def render(settings: Settings, outcome: Outcome, now: dt.datetime) -> list[Table
 
     rep = Table(
         TAB_REPORTS,
-        [KEY, "อำเภอ", "ไตรมาส", "กำหนดส่ง", "สถานะ", "ผลการตรวจของเจ้าหน้าที่", "ครบถ้วน", "ส่งครั้งแรกเมื่อ",
+        [KEY, "อำเภอ", "ไตรมาส", "กำหนดส่ง", "สถานะ", "สถานะการตรวจ", "ครบถ้วน", "ส่งครั้งแรกเมื่อ",
          "ช่องทาง", "ไฟล์ที่นับ", "ไฟล์ที่ถูกแทนที่", "กิจกรรม", "ศูนย์ที่มีกิจกรรม", "ปัญหา"],
         [_report_row(r, tz) for r in reports],
         staff=[EXCUSED, REVIEW, REASON, NOTE],
@@ -320,10 +321,11 @@ def render(settings: Settings, outcome: Outcome, now: dt.datetime) -> list[Table
         staff=place_staff,
         widths=[2, 50, 14, 30, 20],
         validations=place_validations,
+        lazy=True,
     )
     unatt.moved = set(outcome.placed)
-    unatt.seed = {r[0]: {} for r in unatt.rows}
     placed.moved = {str(r[0]) for r in unatt.rows}
+    unatt.takes_from, placed.takes_from = [TAB_PLACED], [TAB_UNATTRIBUTED]
     # a row that moves between the two tabs takes staff's input along (so staff can undo there)
     for k, (_, d, q, _) in outcome.placed.items():
         placed.seed[k] = {PLACE_DISTRICT: d, PLACE_QUARTER: f"ไตรมาสที่ {q}"}
@@ -354,6 +356,7 @@ def render(settings: Settings, outcome: Outcome, now: dt.datetime) -> list[Table
           thai_datetime(e.seen_at, tz)] for e in outcome.reviews],
         widths=[2, 14, 8, 20, 50, 20],
         append_only=True,
+        lazy=True,
     )
     tables = [status, rep, acts, centres, probs, unatt, placed, resp, rates, reviews]
     for t in tables:

@@ -85,7 +85,7 @@ class WorkbookSink:
         return out
 
     def write(self, tables: Sequence[Table], existing: dict[str, list[list[Cell]]]) -> int:
-        prepare(tables, existing, self.notices)
+        tables = prepare(tables, existing, self.notices)
         merged = {title: [[_storable(c) for c in row] for row in rows] for title, rows in merge_all(tables, existing).items()}
         changed = [t.title for t in tables if not same_rows(merged[t.title], existing.get(t.title) or [])]
         if not any(not t.append_only and t.title in changed for t in tables) and self.path.exists() and not self._renames:
