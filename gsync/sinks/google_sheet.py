@@ -548,8 +548,9 @@ def _staff_tools(table: Table, sheet_id: int, width: int, *, charts: int | None)
                 "domains": [{"domain": {"sourceRange": {"sources": [
                     {**rows, "startColumnIndex": c["label_col"], "endColumnIndex": c["label_col"] + 1}]}}}],
                 "series": [{"series": {"sourceRange": {"sources": [
-                    {**rows, "startColumnIndex": col, "endColumnIndex": col + 1}]}}, "targetAxis": "LEFT_AXIS"}
-                    for col in range(c["first_col"], c["last_col"] + 1)]}},
+                    {**rows, "startColumnIndex": col, "endColumnIndex": col + 1}]}}, "targetAxis": "LEFT_AXIS",
+                    "colorStyle": {"rgbColor": rgb(colour)}}  # Okabe-Ito blue, orange: as in the workbook
+                    for col, colour in zip(range(c["first_col"], c["last_col"] + 1), ("0072B2", "E69F00"), strict=False)]}},
             "position": {"overlayPosition": {
                 "anchorCell": {"sheetId": sheet_id, "rowIndex": c["last_row"] + 9, "columnIndex": 1},
                 "widthPixels": 640, "heightPixels": 320}}}}})

@@ -60,14 +60,14 @@ STATUS_COLOURS = (
     ("ยังไม่ถึง", "E8E8E8"),  # grey: not yet due
 )
 LEGEND = (
-    ("ยังไม่ส่ง (เลยกำหนด)", "เลยกำหนดแล้ว ยังไม่ได้รับรายงาน"),
-    ("ส่งกลับแก้ไข", "เจ้าหน้าที่ส่งกลับให้อำเภอแก้ไข"),
-    ("ส่งแก้ไขแล้ว รอตรวจ", "อำเภอส่งฉบับแก้ไขมาแล้ว รอเจ้าหน้าที่ตรวจ"),
-    ("ส่งล่าช้า", "ได้รับหลังวันกำหนดส่ง"),
-    (INCOMPLETE, "ได้รับแล้ว แต่ข้อมูลยังไม่ครบ ดูแท็บ ปัญหา"),
-    ("ผ่านการตรวจ", "เจ้าหน้าที่ตรวจแล้ว ผ่าน"),
-    ("ส่งตรงเวลา", "ได้รับภายในกำหนด ครบถ้วน"),
-    ("ได้รับการยกเว้น", "เจ้าหน้าที่ใส่ ✓ ในช่อง ยกเว้น"),
+    ("ยังไม่ส่ง (เลยกำหนด)", "เลยกำหนด ยังไม่ได้รับ"),
+    ("ส่งกลับแก้ไข", "ส่งกลับให้อำเภอแก้ไข"),
+    ("ส่งแก้ไขแล้ว รอตรวจ", "อำเภอแก้แล้ว รอตรวจ"),
+    ("ส่งล่าช้า", "ได้รับหลังกำหนด"),
+    (INCOMPLETE, "ข้อมูลไม่ครบ ดูแท็บ ปัญหา"),
+    ("ผ่านการตรวจ", "ตรวจแล้ว ผ่าน"),
+    ("ส่งตรงเวลา", "ได้รับภายในกำหนด"),
+    ("ได้รับการยกเว้น", "ใส่ ✓ ในช่อง ยกเว้น"),
     ("ยังไม่ถึงกำหนด", "ยังไม่ถึงวันกำหนดส่ง"),
 )
 
@@ -116,7 +116,7 @@ class Table:
     headers: list[str]  # gsync's columns; headers[0] == KEY
     rows: list[list[Cell]]
     staff: list[str] = field(default_factory=list)  # staff-owned columns, after gsync's
-    widths: list[int] = field(default_factory=list)  # in characters, per gsync column
+    widths: list[int] = field(default_factory=list)  # in characters, per column (gsync's, then staff's)
     status_columns: list[int] = field(default_factory=list)  # coloured by STATUS_COLOURS
     append_only: bool = False  # the sync log: rows are added, never replaced
     hidden_key: bool = False  # the key column is hidden and the next column frozen with it
@@ -232,7 +232,6 @@ def render(settings: Settings, outcome: Outcome, now: dt.datetime) -> list[Table
     tz = settings.tz
     fy = settings.fiscal_year
     reports = outcome.reports
-    by_key = {r.key: r for r in reports}
     quarters = calendar.quarters_of_year(fy)
 
     status = _status_table(settings, outcome, now)
@@ -243,7 +242,7 @@ def render(settings: Settings, outcome: Outcome, now: dt.datetime) -> list[Table
          "ช่องทาง", "ไฟล์ที่นับ", "ไฟล์ที่ถูกแทนที่", "กิจกรรม", "ศูนย์ที่มีกิจกรรม", "ปัญหา"],
         [_report_row(r, tz) for r in reports],
         staff=[EXCUSED, REVIEW, REASON, NOTE],
-        widths=[2, 14, 8, 14, 34, 24, 10, 20, 16, 40, 30, 10, 14, 60],
+        widths=[2, 12, 6, 12, 22, 18, 8, 16, 10, 24, 16, 7, 9, 36, 8, 12, 20, 20],
         status_columns=[4, 5],
         retired=RETIRED[TAB_REPORTS],
         validations={EXCUSED: CHECKBOX, REVIEW: list(REVIEW_CHOICES)},
@@ -255,7 +254,7 @@ def render(settings: Settings, outcome: Outcome, now: dt.datetime) -> list[Table
          "สถานที่", "ผู้เข้าร่วม (คน)", "ภาคีเครือข่าย", "งบประมาณ (บาท)", "ผลการดำเนินงาน", "ไฟล์", "แถว"],
         [],
         staff=[NOTE],
-        widths=[2, 14, 8, 14, 44, 30, 8, 24, 14, 20, 10, 24, 12, 40, 30, 6],
+        widths=[2, 12, 6, 12, 40, 28, 6, 20, 12, 18, 9, 20, 10, 36, 24, 5, 20],
     )
     centres = Table(
         TAB_CENTRES,
@@ -263,14 +262,14 @@ def render(settings: Settings, outcome: Outcome, now: dt.datetime) -> list[Table
          "ละติจูด", "ลองจิจูด", "หมายเหตุในไฟล์", "ไฟล์"],
         [],
         staff=[NOTE],
-        widths=[2, 14, 8, 44, 8, 14, 20, 14, 12, 10, 10, 20, 30],
+        widths=[2, 12, 6, 40, 6, 12, 18, 12, 10, 9, 9, 18, 24, 20],
     )
     probs = Table(
         TAB_PROBLEMS,
         [KEY, "อำเภอ", "ไตรมาส", "ประเภทปัญหา", "รายละเอียด", "ไฟล์/คำตอบ", "แถว", "รหัสปัญหา"],
         [],
         staff=[NOTE],
-        widths=[2, 14, 8, 24, 70, 30, 6, 10],
+        widths=[2, 12, 6, 22, 60, 26, 5, 10, 20],
     )
     responses_by_id = {resp.id: resp for resp, *_ in outcome.responses}
     for r in reports:
@@ -310,7 +309,7 @@ def render(settings: Settings, outcome: Outcome, now: dt.datetime) -> list[Table
         [[f"{u.source}:{u.id}", u.name, "Google Drive" if u.source == "drive" else "Google Form", u.reason,
           thai_datetime(u.received_at, tz)] for u in outcome.unattributed],
         staff=place_staff,
-        widths=[2, 50, 14, 50, 20],
+        widths=[2, 44, 12, 44, 18, 14, 12, 24],
         validations=place_validations,
     )
     placed = Table(
@@ -319,7 +318,7 @@ def render(settings: Settings, outcome: Outcome, now: dt.datetime) -> list[Table
         [[k, name, "Google Drive" if k.startswith("drive:") else "Google Form",
           f"อำเภอ{d} ไตรมาสที่ {q}", thai_datetime(t, tz)] for k, (name, d, q, t) in outcome.placed.items()],
         staff=place_staff,
-        widths=[2, 50, 14, 30, 20],
+        widths=[2, 44, 12, 26, 18, 14, 12, 24],
         validations=place_validations,
         lazy=True,
     )
@@ -343,7 +342,7 @@ def render(settings: Settings, outcome: Outcome, now: dt.datetime) -> list[Table
           ", ".join(f.name for f in r.report_files), "นับ" if counts else "ไม่นับ"]
          for r, d, q, counts in outcome.responses],
         staff=[ACCEPT, NOTE],
-        widths=[2, 20, 20, 26, 14, 10, *[20] * len(answer_fields), 30, 12],
+        widths=[2, 18, 18, 26, 12, 10, *[20] * len(answer_fields), 30, 10, 12, 20],
         validations={ACCEPT: CHECKBOX},
     )
 
@@ -396,7 +395,7 @@ def _status_table(settings: Settings, outcome: Outcome, now: dt.datetime) -> Tab
         [KEY, "อำเภอ", *[calendar.quarter_label(fy, q) for q in quarters], "",
          "สรุปรายไตรมาส", *[f"ไตรมาส {q}" for q in quarters], "", "ความหมายของสี", "ความหมาย"],
         rows,
-        widths=[2, 14, 24, 24, 24, 24, 2, 20, 9, 9, 9, 9, 2, 22, 40],
+        widths=[2, 13, 21, 21, 21, 21, 1, 17, 7, 7, 7, 7, 1, 19, 22],
         status_columns=[*range(2, 2 + len(quarters)), legend_col],
         hidden_key=True,
         volatile={str(rows[0][0]): 2 + len(quarters) + 2},  # the as-of time alone is no reason to write
@@ -421,7 +420,7 @@ def _rates_table(settings: Settings, outcome: Outcome) -> Table:
         ])
     explain = [
         "วิธีคิด",
-        "ถึงกำหนดแล้ว = อำเภอที่เลยวันกำหนดส่งแล้ว หรือส่งมาแล้ว (ไม่นับอำเภอที่ได้รับการยกเว้น)",
+        "ถึงกำหนดแล้ว = อำเภอที่เลยวันกำหนดส่งแล้ว (ไม่นับอำเภอที่ได้รับการยกเว้น)",
         "อัตราการส่ง (%) = ได้รับแล้ว ÷ ถึงกำหนดแล้ว × 100",
         "อัตราส่งตรงเวลา (%) = ส่งตรงเวลา ÷ ถึงกำหนดแล้ว × 100",
         "อัตราผ่านการตรวจ (%) = ผ่านการตรวจ ÷ ถึงกำหนดแล้ว × 100",

@@ -154,7 +154,9 @@ def _property(wb: openpyxl.Workbook, name: str) -> str:
 def _write_sheet(ws, t: Table, rows: list[list[Cell]]) -> None:  # type: ignore[no-untyped-def]
     fills = {word: PatternFill("solid", fgColor=colour) for word, colour in STATUS_COLOURS}
     wrap = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")
     n_gsync, n_all = len(t.headers), len(t.all_headers)
+    long_text = {i + 1 for i, w in enumerate(t.widths) if w >= 24}
     for r_idx, row in enumerate(rows, start=1):
         for c_idx, value in enumerate(row, start=1):
             cell = ws.cell(row=r_idx, column=c_idx)
@@ -165,6 +167,8 @@ def _write_sheet(ws, t: Table, rows: list[list[Cell]]) -> None:  # type: ignore[
                     cell.quotePrefix = True  # and Excel keeps it text when someone edits it
             else:
                 cell.value = value
+            if r_idx > 1:
+                cell.alignment = top
             if r_idx > 1 and (c_idx - 1) in t.status_columns and isinstance(value, str):
                 fill = next((f for word, f in fills.items() if word in value), None)
                 if fill is not None:
@@ -172,6 +176,8 @@ def _write_sheet(ws, t: Table, rows: list[list[Cell]]) -> None:  # type: ignore[
                     cell.alignment = wrap
             elif r_idx > 1 and n_gsync < c_idx <= n_all:
                 cell.fill = _STAFF_FILL
+            if r_idx > 1 and c_idx in long_text and isinstance(value, str) and _blocked(row, c_idx):
+                cell.alignment = wrap  # a long file list or problem wraps: the page stays one wide
     for c_idx in range(1, len(rows[0]) + 1 if rows else n_all + 1):
         cell = ws.cell(row=1, column=c_idx)
         cell.font = Font(bold=True)
@@ -179,6 +185,18 @@ def _write_sheet(ws, t: Table, rows: list[list[Cell]]) -> None:  # type: ignore[
         cell.alignment = wrap
         width = t.widths[c_idx - 1] if c_idx - 1 < len(t.widths) else 22
         ws.column_dimensions[get_column_letter(c_idx)].width = width
+    ws.row_dimensions[1].height = 33  # two lines of Thai: a header that wraps is seen whole
+    # Rows as tall as their wrapped text (LibreOffice does not size them when it opens the file):
+    # Thai combining marks take no width, so count base characters.
+    for r_idx, row in enumerate(rows[1:], start=2):
+        lines = 1
+        for c_idx, value in enumerate(row, start=1):
+            if isinstance(value, str) and (c_idx in long_text or (c_idx - 1) in t.status_columns) and _blocked(row, c_idx):
+                width = t.widths[c_idx - 1] if c_idx - 1 < len(t.widths) else 22
+                chars = sum(1 for ch in value if not ("\u0e31" <= ch <= "\u0e3a" or "\u0e47" <= ch <= "\u0e4e"))
+                lines = max(lines, min(4, -(-chars * 10 // (max(width, 1) * 12))))
+        if lines > 1:
+            ws.row_dimensions[r_idx].height = 15 * lines
     if t.hidden_key:
         ws.column_dimensions["A"].hidden = True
         ws.freeze_panes = "C2"  # the hidden key and the district beside it stay in view
@@ -202,6 +220,11 @@ def _write_sheet(ws, t: Table, rows: list[list[Cell]]) -> None:  # type: ignore[
     _print_setup(ws, t)
     if t.chart and len(rows) > t.chart["last_row"]:
         _chart(ws, t)
+
+
+def _blocked(row: list[Cell], c_idx: int) -> bool:
+    """Long text wraps only where the cell to its right holds something (else it may run on)."""
+    return c_idx < len(row) and row[c_idx] not in (None, "")
 
 
 def _print_setup(ws, t: Table) -> None:  # type: ignore[no-untyped-def]
@@ -230,5 +253,8 @@ def _chart(ws, t: Table) -> None:  # type: ignore[no-untyped-def]
     labels = Reference(ws, min_col=c["label_col"] + 1, min_row=2, max_row=c["last_row"] + 1)
     chart.add_data(data, titles_from_data=True)
     chart.set_categories(labels)
+    for series, colour in zip(chart.series, ("0072B2", "E69F00"), strict=False):  # Okabe-Ito blue, orange
+        series.graphicalProperties.solidFill = colour
+        series.graphicalProperties.line.solidFill = colour
     chart.height, chart.width = 8, 18
     ws.add_chart(chart, f"B{c['last_row'] + 10}")
