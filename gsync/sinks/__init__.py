@@ -14,7 +14,7 @@ import logging
 from collections.abc import Sequence
 from typing import Protocol
 
-from gsync.sinks.tables import KEY, TAB_ARCHIVE, TAB_LOG, Cell, Table, header_stem
+from gsync.sinks.tables import KEY, TAB_ARCHIVE, TAB_LOG, Cell, Table, as_text, header_stem
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,8 @@ class MasterSink(Protocol):
 
 
 def _norm(v: Cell) -> Cell:
-    """Compare cells as a sheet stores them: integral floats are ints, None is empty."""
+    """Compare cells as a sheet stores them: integral floats are ints, None is empty, and a date
+    as staff read it (a workbook's date cell and the Google Sheet's BE text are the same date)."""
     if v is None:
         return ""
     if isinstance(v, bool):
@@ -38,7 +39,7 @@ def _norm(v: Cell) -> Cell:
     if isinstance(v, float) and v.is_integer():
         return int(v)
     if isinstance(v, dt.datetime | dt.date):
-        return str(v)
+        return as_text(v)
     return v
 
 

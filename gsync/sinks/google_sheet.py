@@ -47,6 +47,7 @@ from gsync.sinks.tables import (
     TAB_UNATTRIBUTED,
     Cell,
     Table,
+    as_text,
     deleted_notice,
     find_renamed,
     renamed_notice,
@@ -236,6 +237,8 @@ class GoogleSheetSink:
         # here would only narrow it, at the cost of a request, so a run reads once. A lost
         # note would have to be typed again; the sync log shows when the run wrote.
         tables = prepare(tables, existing, self.notices)
+        for t in tables:  # no Buddhist calendar in Sheets' number formats: dates go as BE text
+            t.rows = [[as_text(c) for c in r] for r in t.rows]
         changed = self._changes(tables, existing)
         if not any(not p.table.append_only for p in changed) and not self._renames:
             log.info("master Google Sheet unchanged; nothing written")

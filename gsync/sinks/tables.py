@@ -16,7 +16,10 @@ from gsync.config import Settings
 from gsync.models import FormResponse, Report
 from gsync.rules import Outcome, StaffInput
 
-Cell = str | int | float | None
+# Dates are real date cells (dt.date, or a naive dt.datetime in the province's time zone): the
+# workbook shows them in Buddhist Era by its number format; the Google Sheet, whose number
+# formats have no Buddhist calendar, gets the same dates as BE text (see `as_text`).
+Cell = str | int | float | dt.date | dt.datetime | None
 
 KEY = "รหัส"
 NOTE = "หมายเหตุเจ้าหน้าที่"
@@ -147,6 +150,22 @@ def status_label(r: Report) -> str:
     if r.review:
         label = f"{label} · {REVIEW_LABELS[r.review]}"
     return label
+
+
+def local_time(t: dt.datetime | None, tz: dt.tzinfo) -> dt.datetime | None:
+    """A receipt as a date cell: the wall-clock time in the province (a sheet has no time zones)."""
+    return None if t is None else t.astimezone(tz).replace(tzinfo=None, microsecond=0)
+
+
+def as_text(v: Cell) -> Cell:
+    """A date cell as staff read it, in BE: `13 ธ.ค. 2567`, `12 ธ.ค. 2567 14:03` (other cells as they are)."""
+    if isinstance(v, dt.datetime):
+        if (v.hour, v.minute, v.second) == (0, 0, 0):
+            return thai.format_thai_date(v.date())
+        return f"{thai.format_thai_date(v.date())} {v:%H:%M}"
+    if isinstance(v, dt.date):
+        return thai.format_thai_date(v)
+    return v
 
 
 def thai_datetime(t: dt.datetime | None, tz: dt.tzinfo) -> str:
@@ -281,7 +300,7 @@ def render(settings: Settings, outcome: Outcome, now: dt.datetime) -> list[Table
             acts.rows.append([
                 base if seen[base] == 1 else f"{base}-{seen[base]}",
                 r.district, r.quarter, a.tambon, a.centre, a.name, a.group or "", a.mission or a.category_raw,
-                thai.format_thai_date(a.date) if a.date else a.date_raw, a.place, a.participants
+                a.date if a.date else a.date_raw, a.place, a.participants
                 if a.participants is not None else a.participants_raw, ", ".join(a.sectors) or a.sectors_raw,
                 a.budget, a.result, names.get(file_id, file_id), a.row,
             ])
@@ -307,7 +326,7 @@ def render(settings: Settings, outcome: Outcome, now: dt.datetime) -> list[Table
         TAB_UNATTRIBUTED,
         [KEY, "ไฟล์/คำตอบ", "ช่องทาง", "เหตุผล", "ได้รับเมื่อ"],
         [[f"{u.source}:{u.id}", u.name, "Google Drive" if u.source == "drive" else "Google Form", u.reason,
-          thai_datetime(u.received_at, tz)] for u in outcome.unattributed],
+          local_time(u.received_at, tz)] for u in outcome.unattributed],
         staff=place_staff,
         widths=[2, 44, 12, 44, 18, 14, 12, 24],
         validations=place_validations,
@@ -316,7 +335,7 @@ def render(settings: Settings, outcome: Outcome, now: dt.datetime) -> list[Table
         TAB_PLACED,
         [KEY, "ไฟล์/คำตอบ", "ช่องทาง", "นับเป็นรายงานของ", "ได้รับเมื่อ"],
         [[k, name, "Google Drive" if k.startswith("drive:") else "Google Form",
-          f"อำเภอ{d} ไตรมาสที่ {q}", thai_datetime(t, tz)] for k, (name, d, q, t) in outcome.placed.items()],
+          f"อำเภอ{d} ไตรมาสที่ {q}", local_time(t, tz)] for k, (name, d, q, t) in outcome.placed.items()],
         staff=place_staff,
         widths=[2, 44, 12, 26, 18, 14, 12, 24],
         validations=place_validations,
@@ -336,7 +355,7 @@ def render(settings: Settings, outcome: Outcome, now: dt.datetime) -> list[Table
         TAB_RESPONSES,
         [KEY, "ส่งเมื่อ", "แก้ไขล่าสุด", "อีเมล", "อำเภอ", "ไตรมาส", *[questions[f] for f in answer_fields],
          "ไฟล์แนบ", "นับเป็นรายงาน"],
-        [[r.id, thai_datetime(r.created_at, tz), thai_datetime(r.last_submitted_at, tz), r.email or "",
+        [[r.id, local_time(r.created_at, tz), local_time(r.last_submitted_at, tz), r.email or "",
           d or r.answers.get("district", ""), q or r.answers.get("quarter", ""),
           *[r.answers.get(f, "") for f in answer_fields],
           ", ".join(f.name for f in r.report_files), "นับ" if counts else "ไม่นับ"]
@@ -352,7 +371,7 @@ def render(settings: Settings, outcome: Outcome, now: dt.datetime) -> list[Table
         [KEY, "อำเภอ", "ไตรมาส", "ผลการตรวจที่บันทึก", "เหตุผล", "gsync พบเมื่อ"],
         [[f"{e.key}|{e.seen_at.astimezone(dt.UTC).isoformat(timespec='seconds')}", e.district, e.quarter,
           {"accepted": PASS, "returned": RETURN}.get(e.decision or "", "ล้างผลการตรวจ"), e.reason,
-          thai_datetime(e.seen_at, tz)] for e in outcome.reviews],
+          local_time(e.seen_at, tz)] for e in outcome.reviews],
         widths=[2, 14, 8, 20, 50, 20],
         append_only=True,
         lazy=True,
@@ -411,7 +430,7 @@ def _rates_table(settings: Settings, outcome: Outcome) -> Table:
         pending = "ยังไม่ถึงกำหนด"
         rows.append([
             f"Q{x.quarter}", calendar.quarter_label(fy, x.quarter),
-            thai.format_thai_date(next(r.deadline for r in reports if r.quarter == x.quarter)),
+            next(r.deadline for r in reports if r.quarter == x.quarter),
             x.districts, x.due, x.received, x.on_time, x.complete, x.accepted,
             pending if x.not_yet_due else _pct(x.reporting_rate),
             pending if x.not_yet_due else _pct(x.on_time_rate),
@@ -454,9 +473,9 @@ def log_table(row: list[Cell]) -> Table:
 def _report_row(r: Report, tz: dt.tzinfo) -> list[Cell]:
     channels = sorted({"แบบฟอร์ม" if r.responses else "", *("Drive" for f in r.files if f.channel == "drive")} - {""})
     return [
-        r.key, r.district, r.quarter, thai.format_thai_date(r.deadline), status_label(r),
+        r.key, r.district, r.quarter, r.deadline, status_label(r),
         REVIEW_LABELS.get(r.review or "", "") + (f": {r.review_reason}" if r.review_reason else ""),
-        {True: "ครบ", False: "ไม่ครบ", None: ""}[r.complete], thai_datetime(r.submitted_at, tz),
+        {True: "ครบ", False: "ไม่ครบ", None: ""}[r.complete], local_time(r.submitted_at, tz),
         ", ".join(channels), ", ".join(f.name for f in r.files), ", ".join(f.name for f in r.superseded),
         len(r.activities), f"{r.centres_active}/{r.centres_expected}",
         "; ".join(p.message for p in r.problems[:5]) + (f" (และอีก {len(r.problems) - 5})" if len(r.problems) > 5 else ""),

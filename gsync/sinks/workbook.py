@@ -7,6 +7,7 @@ with `=`, `+`, `-` or `@` is a string with Excel's quote prefix, never a formula
 
 from __future__ import annotations
 
+import datetime as dt
 import glob
 import logging
 import os
@@ -42,6 +43,10 @@ EXCEL_MAX_CHARS = 32_767  # what one Excel cell holds
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
 _STAFF_FILL = PatternFill("solid", fgColor="FFF9E6")
+# Excel's and LibreOffice's locale code for Thai with the Buddhist calendar and Arabic digits
+# (01 digits, 07 calendar, 041E Thai): a real date cell, shown `13 ธ.ค. 2567`.
+DATE_FORMAT = "[$-107041E]d mmm yyyy"
+DATETIME_FORMAT = "[$-107041E]d mmm yyyy hh:mm"
 _TABS_PROPERTY = "gsync_tabs"  # a custom document property: the tabs gsync wrote, to tell a deleted one
 LIST_MAX = 255  # Excel's limit for a drop-down list typed into the validation itself
 
@@ -167,6 +172,10 @@ def _write_sheet(ws, t: Table, rows: list[list[Cell]]) -> None:  # type: ignore[
                     cell.quotePrefix = True  # and Excel keeps it text when someone edits it
             else:
                 cell.value = value
+                if isinstance(value, dt.datetime):
+                    cell.number_format = DATE_FORMAT if (value.hour, value.minute) == (0, 0) else DATETIME_FORMAT
+                elif isinstance(value, dt.date):
+                    cell.number_format = DATE_FORMAT
             if r_idx > 1:
                 cell.alignment = top
             if r_idx > 1 and (c_idx - 1) in t.status_columns and isinstance(value, str):

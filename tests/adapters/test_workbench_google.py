@@ -174,3 +174,9 @@ def test_a_renamed_tab_is_found_again_and_a_deleted_one_reported(gp: Province) -
     log = " ".join(str(c) for r in gp.fake.sheet_values(gp.sid, "บันทึกการซิงก์", "UNFORMATTED_VALUE") for c in r)
     assert "แท็บ “รายงาน” ถูกเปลี่ยนชื่อเป็น “รายงาน (เก่า)”" in log and "แท็บ “ศูนย์” ถูกลบ" in log
     assert sum(gp.fake.count(m) for m in WRITES) <= 3
+
+
+def test_dates_in_the_sheet_are_buddhist_era_text(gp: Province) -> None:
+    google_run(gp)
+    row = row_of(gp, "รายงาน", "แม่พริก|Q1")
+    assert (row["กำหนดส่ง"], row["ส่งครั้งแรกเมื่อ"]) == ("13 ธ.ค. 2567", "14 ธ.ค. 2567 00:01")

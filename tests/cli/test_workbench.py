@@ -8,6 +8,7 @@ are written by hand from it.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -337,3 +338,20 @@ def test_kept_note_returns_beside_its_row(province: Path, tmp_path: Path) -> Non
     shutil.move(aside, inbox / "แม่พริก_Q1.xlsx")  # and comes back, same rows, same keys
     sync(province)
     assert row_of(master, "กิจกรรม", key)["หมายเหตุเจ้าหน้าที่"] == "ตรวจภาพถ่ายแล้ว"
+
+
+def test_dates_are_real_date_cells_shown_in_buddhist_era(province: Path) -> None:
+    sync(province)
+    wb = openpyxl.load_workbook(master_of(province))
+    ws = wb["รายงาน"]
+    head = [c.value for c in ws[1]]
+    row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "แม่พริก|Q1")
+    deadline, first = row[head.index("กำหนดส่ง")], row[head.index("ส่งครั้งแรกเมื่อ")]
+    assert deadline.value == dt.datetime(2024, 12, 13) and deadline.number_format == "[$-107041E]d mmm yyyy"
+    assert first.value == dt.datetime(2024, 12, 14, 0, 1)  # a minute after midnight, Bangkok
+    assert first.number_format == "[$-107041E]d mmm yyyy hh:mm"
+    acts = wb["กิจกรรม"]
+    head = [c.value for c in acts[1]]
+    dates = [r[head.index("วันที่")].value for r in acts.iter_rows(min_row=2)]
+    assert sum(isinstance(d, dt.datetime) for d in dates) > len(dates) // 2  # sortable and filterable
+    wb.close()
