@@ -273,7 +273,7 @@ def render(settings: Settings, outcome: Outcome, now: dt.datetime) -> list[Table
          "สถานที่", "ผู้เข้าร่วม (คน)", "ภาคีเครือข่าย", "งบประมาณ (บาท)", "ผลการดำเนินงาน", "ไฟล์", "แถว"],
         [],
         staff=[NOTE],
-        widths=[2, 12, 6, 12, 40, 28, 6, 20, 12, 18, 9, 20, 10, 36, 24, 5, 20],
+        widths=[2, 12, 6, 12, 40, 28, 6, 20, 13, 20, 9, 20, 10, 36, 24, 5, 20],
     )
     centres = Table(
         TAB_CENTRES,

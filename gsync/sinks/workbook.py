@@ -161,7 +161,7 @@ def _write_sheet(ws, t: Table, rows: list[list[Cell]]) -> None:  # type: ignore[
     wrap = Alignment(wrap_text=True, vertical="top")
     top = Alignment(vertical="top")
     n_gsync, n_all = len(t.headers), len(t.all_headers)
-    long_text = {i + 1 for i, w in enumerate(t.widths) if w >= 24}
+    long_text = {i + 1 for i, w in enumerate(t.widths) if w >= 18}
     for r_idx, row in enumerate(rows, start=1):
         for c_idx, value in enumerate(row, start=1):
             cell = ws.cell(row=r_idx, column=c_idx)
@@ -203,7 +203,7 @@ def _write_sheet(ws, t: Table, rows: list[list[Cell]]) -> None:  # type: ignore[
             if isinstance(value, str) and (c_idx in long_text or (c_idx - 1) in t.status_columns) and _blocked(row, c_idx):
                 width = t.widths[c_idx - 1] if c_idx - 1 < len(t.widths) else 22
                 chars = sum(1 for ch in value if not ("\u0e31" <= ch <= "\u0e3a" or "\u0e47" <= ch <= "\u0e4e"))
-                lines = max(lines, min(4, -(-chars * 10 // (max(width, 1) * 12))))
+                lines = max(lines, min(4, -(-chars // max(width, 1))))
         if lines > 1:
             ws.row_dimensions[r_idx].height = 15 * lines
     if t.hidden_key:
