@@ -347,8 +347,10 @@ def test_dates_are_real_date_cells_shown_in_buddhist_era(province: Path) -> None
     head = [c.value for c in ws[1]]
     row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "แม่พริก|Q1")
     deadline, first = row[head.index("กำหนดส่ง")], row[head.index("ส่งครั้งแรกเมื่อ")]
-    assert deadline.value == dt.datetime(2024, 12, 13) and deadline.number_format == "[$-107041E]d mmm yyyy"
-    assert first.value == dt.datetime(2024, 12, 14, 0, 1)  # a minute after midnight, Bangkok
+    # a sheet cell has no time zone: the wall clock in Bangkok
+    assert deadline.value == dt.datetime(2024, 12, 13)  # noqa: DTZ001
+    assert deadline.number_format == "[$-107041E]d mmm yyyy"
+    assert first.value == dt.datetime(2024, 12, 14, 0, 1)  # noqa: DTZ001  # a minute after midnight, Bangkok
     assert first.number_format == "[$-107041E]d mmm yyyy hh:mm"
     acts = wb["กิจกรรม"]
     head = [c.value for c in acts[1]]
