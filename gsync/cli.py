@@ -32,7 +32,7 @@ import click
 from gsync import thai
 from gsync.config import ConfigError, Settings, check_paths, load_settings
 from gsync.errors import GsyncError, SourceError
-from gsync.sinks.tables import STATUS_LABELS
+from gsync.sinks.tables import REVIEW_LABELS, STATUS_LABELS
 from gsync.state import State
 from gsync.sync import SyncResult
 
@@ -306,9 +306,13 @@ def _print_table(settings: Settings, result: SyncResult) -> None:
         for q in (1, 2, 3, 4):
             r = next(x for x in reports if x.district == d.name and x.quarter == q)
             text = STATUS_LABELS[r.timeliness] + (" ไม่ครบ" if r.complete is False else "")
+            text += f" {REVIEW_LABELS[r.review]}" if r.review else ""
             cells.append(text.ljust(26))
         click.echo(d.name.ljust(width) + "".join(cells))
     for x in result.outcome.rates:
+        if x.not_yet_due:
+            click.echo(f"Q{x.quarter}: ได้รับ {x.received} (ถึงกำหนดแล้ว {x.due}/{x.districts}: ยังไม่ถึงกำหนด)")
+            continue
         rate = "-" if x.reporting_rate is None else f"{100 * x.reporting_rate:.0f}%"
         click.echo(f"Q{x.quarter}: ได้รับ {x.received}/{x.expected} ({rate}), ตรงเวลา {x.on_time}")
     if result.outcome.unattributed:

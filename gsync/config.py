@@ -178,6 +178,14 @@ class RulesCfg(Section):
     check_respondent: bool = True
 
 
+class ReviewCfg(Section):
+    """Staff's review in the master (ผลการตรวจ on รายงาน)."""
+
+    # A report returned for correction keeps the timeliness of its first receipt (default).
+    # With this on, a report whose correction arrives after the deadline counts as late.
+    late_if_corrected_after_deadline: bool = False
+
+
 class VocabularyCfg(Section):
     groups: dict[str, str] = Field(default_factory=lambda: dict(vocab.GROUP_NAMES))
     group_aliases: dict[str, list[str]] = Field(default_factory=lambda: dict(vocab.GROUP_ALIASES))
@@ -227,6 +235,7 @@ class Settings(Section):
     sheet: SheetCfg
     google: GoogleCfg = GoogleCfg()
     rules: RulesCfg = RulesCfg()
+    review: ReviewCfg = ReviewCfg()
     vocabulary: VocabularyCfg = VocabularyCfg()
     columns: ColumnsCfg = ColumnsCfg()
     limits: LimitsCfg = LimitsCfg()

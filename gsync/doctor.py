@@ -304,9 +304,8 @@ def _fix(e: Exception, what: str, who: str, s: Settings) -> str:
     from google.auth.exceptions import RefreshError, TransportError
     from googleapiclient.errors import HttpError
 
-    from gsync.google.retry import error_message, error_reason
-
     from gsync.errors import TokenError
+    from gsync.google.retry import error_message, error_reason
 
     if isinstance(e, TokenError):  # the transport's own words say which of the two it was
         return str(e).split("nothing was written. ", 1)[-1]

@@ -189,6 +189,8 @@ class Report(BaseModel):
     centres_active: int = 0
     excused: bool = False
     note: str = ""
+    review: Literal["returned", "resubmitted", "accepted"] | None = None
+    review_reason: str | None = None
 
     @property
     def key(self) -> str:
@@ -204,7 +206,20 @@ class Report(BaseModel):
             "complete": self.complete,
             "submitted_at": self.submitted_at.isoformat() if self.submitted_at else None,
             "problems": [{"code": p.code, "message": p.message} for p in self.problems],
+            "review": self.review,
+            "review_reason": self.review_reason,
+            "received_files": [_printable(f.name) for f in self.files],
         }
+
+
+def _printable(name: str) -> str:
+    """A file name as JSON can carry it: bytes that were not UTF-8 (a cp874 name unzipped on
+    Linux reach Python as lone surrogates) are shown escaped rather than failing the output."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 class QuarterRates(Frozen):
@@ -219,3 +234,8 @@ class QuarterRates(Frozen):
     on_time_rate: float | None  # on_time / expected
     centres_active: int
     centres_expected: int
+    districts: int = 0  # every district, due or not
+    due: int = 0  # reports whose deadline has passed (excused ones left out)
+    accepted: int = 0  # received and passed staff's review (ผ่าน)
+    returned: int = 0  # returned for correction and not yet passed
+    not_yet_due: bool = False  # the quarter's deadline has not passed: no rate means anything yet

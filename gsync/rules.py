@@ -77,6 +77,25 @@ class StaffInput:
     excused: frozenset[str] = frozenset()  # Report.key
     accepted_responses: frozenset[str] = frozenset()  # FormResponse.id
     notes: dict[str, str] = field(default_factory=dict)  # Report.key -> note
+    # Report.key -> ("accepted" | "returned", reason): the ผลการตรวจ and เหตุผล columns now
+    review: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # Report.key -> the last decision gsync recorded in ประวัติการตรวจ: (decision or None, reason, when)
+    review_seen: dict[str, tuple[str | None, str, dt.datetime]] = field(default_factory=dict)
+    # "drive:<file id>" | "form:<response id>" -> (district as typed, quarter) staff chose
+    # (ระบุอำเภอ/ระบุไตรมาส); either may be None when staff chose only one
+    placed: dict[str, tuple[str | None, int | None]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ReviewEvent:
+    """A review decision gsync saw for the first time (a row of ประวัติการตรวจ)."""
+
+    key: str  # Report.key
+    district: str
+    quarter: int
+    decision: str | None  # "accepted" | "returned" | None (staff cleared it)
+    reason: str
+    seen_at: dt.datetime
 
 
 @dataclass(frozen=True)
@@ -98,6 +117,9 @@ class Outcome:
     unattributed: list[Unattributed]
     rates: list[QuarterRates]
     responses: list[tuple[FormResponse, str | None, int | None, bool]]  # (r, district, quarter, counts)
+    reviews: list[ReviewEvent] = field(default_factory=list)  # decisions new since the last run
+    # what staff placed from ไฟล์ที่ระบุไม่ได้: "drive:<id>" | "form:<id>" -> (name, district, quarter, received)
+    placed: dict[str, tuple[str, str, int, dt.datetime | None]] = field(default_factory=dict)
 
 
 @dataclass
@@ -126,14 +148,19 @@ def judge(
     response_rows: list[tuple[FormResponse, str | None, int | None, bool]] = []
     where_response: dict[str, tuple[str, int]] = {}
 
+    placed: dict[str, tuple[str, str, int, dt.datetime | None]] = {}
     for r in sorted(responses, key=lambda r: (r.created_at, r.id)):
         district = thai.match_name(r.answers.get("district", ""), choices)
         quarter = thai.parse_quarter(r.answers.get("quarter", ""))
         if district is None or quarter is None:
+            district, quarter = _staff_choice(staff, f"form:{r.id}", district, quarter, choices)
+            if district is not None and quarter is not None:
+                placed[f"form:{r.id}"] = (_response_name(r, tz), district, quarter, r.created_at)
+        if district is None or quarter is None:
             what = "อำเภอ" if district is None else "ไตรมาส"
             unattributed.append(Unattributed(
                 source="form", id=r.id, received_at=r.created_at,
-                name=f"คำตอบแบบฟอร์ม {thai.format_thai_date(r.created_at.astimezone(tz).date())} ({r.email or 'ไม่ทราบอีเมล'})",
+                name=_response_name(r, tz),
                 reason=f"ระบุ{what}ไม่ได้: “{r.answers.get('district' if district is None else 'quarter', '')}”",
             ))
             response_rows.append((r, district, quarter, False))
@@ -170,6 +197,11 @@ def judge(
             continue
         found = _attribute_file(settings, item, choices)
         district, quarter, reason, conflicts = _decide(found, item)
+        if district is None or quarter is None:
+            district, quarter = _staff_choice(staff, f"drive:{item.ref.id}", district, quarter, choices)
+            if district is not None and quarter is not None:
+                placed[f"drive:{item.ref.id}"] = ("/".join((*item.ref.folders, item.ref.name)), district, quarter,
+                                                  item.ref.received_at)
         if district is not None and quarter is None and _is_evidence(item):
             evidence.append((item, district, reason))
             continue
@@ -195,12 +227,63 @@ def judge(
     cal = calendar.WorkCalendar(settings.deadlines.extra_holidays, settings.deadlines.extra_working_days)
     due_dates = calendar.deadlines(fy, settings.deadlines.explicit(), day=settings.deadlines.day, cal=cal)
     reports = []
+    events: list[ReviewEvent] = []
     for d in settings.districts:
         for q in calendar.quarters_of_year(fy):
             gone = (removed or {}).get(f"{d.name}|Q{q}", ())
-            reports.append(_report(settings, d, q, due_dates[q], buckets.get((d.name, q), _Bucket()), staff, now,
-                                   gone))
-    return Outcome(reports, unattributed, rates(reports, now, tz), response_rows)
+            report = _report(settings, d, q, due_dates[q], buckets.get((d.name, q), _Bucket()), staff, now, gone)
+            events.extend(_review(settings, report, staff, now))
+            reports.append(report)
+    return Outcome(reports, unattributed, rates(reports, now, tz), response_rows, events, placed)
+
+
+def _response_name(r: FormResponse, tz: dt.tzinfo) -> str:
+    return f"คำตอบแบบฟอร์ม {thai.format_thai_date(r.created_at.astimezone(tz).date())} ({r.email or 'ไม่ทราบอีเมล'})"
+
+
+def _staff_choice(
+    staff: StaffInput, key: str, district: str | None, quarter: int | None, choices: dict[str, list[str]]
+) -> tuple[str | None, int | None]:
+    """What gsync found, completed by what staff chose in ไฟล์ที่ระบุไม่ได้ (staff's choice wins)."""
+    chosen = staff.placed.get(key)
+    if chosen is None:
+        return district, quarter
+    typed = thai.match_name(chosen[0], choices) if chosen[0] else None
+    return typed or district, chosen[1] or quarter
+
+
+# --- staff's review ---------------------------------------------------------------------
+
+
+def _review(settings: Settings, report: Report, staff: StaffInput, now: dt.datetime) -> list[ReviewEvent]:
+    """Set the report's review from ผลการตรวจ, and return the decision if gsync sees it for the first time.
+
+    Returned: `returned` until something new arrives for the report after gsync first saw the
+    return (a file uploaded or re-uploaded, a form response edited); then `resubmitted`.
+    ผ่าน: `accepted`. The time a return was first seen is the ประวัติการตรวจ row of it, which
+    the master keeps (append-only), so it survives a lost state.
+    """
+    key = report.key
+    decision, reason = staff.review.get(key, (None, ""))
+    last = staff.review_seen.get(key)
+    events = []
+    if (last is None and decision is not None) or (last is not None and (last[0], last[1]) != (decision, reason)):
+        events.append(ReviewEvent(key, report.district, report.quarter, decision, reason, now))
+        seen_at = now
+    else:
+        seen_at = last[2] if last is not None else now
+    if decision == "accepted":
+        report.review = "accepted"
+    elif decision == "returned":
+        arrivals = [max(f.received_at, f.modified_at or f.received_at) for f in report.files]
+        arrivals += [r.last_submitted_at for r in report.responses]
+        after = sorted(t for t in arrivals if t > seen_at)
+        report.review = "resubmitted" if after else "returned"
+        report.review_reason = reason or None
+        if after and settings.review.late_if_corrected_after_deadline and report.timeliness == "on_time" \
+                and not calendar.is_on_time(after[0].astimezone(settings.tz), report.deadline, settings.tz):
+            report.timeliness = "late"
+    return events
 
 
 # --- attribution ------------------------------------------------------------------------
@@ -549,7 +632,11 @@ def rates(reports: Sequence[Report], now: dt.datetime, tz: dt.tzinfo) -> list[Qu
         expected = [r for r in rs if not r.excused and (r.submitted_at or calendar.is_due(now, r.deadline, tz))]
         received = [r for r in expected if r.submitted_at is not None]
         on_time = [r for r in received if r.timeliness == "on_time"]
+        due = [r for r in rs if not r.excused and calendar.is_due(now, r.deadline, tz)]
         out.append(QuarterRates(
+            districts=len(rs), due=len(due), not_yet_due=not any(calendar.is_due(now, r.deadline, tz) for r in rs),
+            accepted=sum(1 for r in received if r.review == "accepted"),
+            returned=sum(1 for r in received if r.review in ("returned", "resubmitted")),
             quarter=q, expected=len(expected), received=len(received), on_time=len(on_time),
             complete=sum(1 for r in received if r.complete),
             reporting_rate=len(received) / len(expected) if expected else None,

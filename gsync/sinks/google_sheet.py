@@ -29,21 +29,28 @@ from gspread.exceptions import APIError
 
 from gsync.config import Settings
 from gsync.errors import SinkError, SourceError
-from gsync.sinks import merge, same_rows
+from gsync.sinks import merge_all, prepare, same_rows
 from gsync.sinks.tables import (
+    CHECKBOX,
     STATUS_COLOURS,
     TAB_ACTIVITIES,
     TAB_ARCHIVE,
     TAB_CENTRES,
     TAB_LOG,
+    TAB_PLACED,
     TAB_PROBLEMS,
     TAB_RATES,
     TAB_REPORTS,
     TAB_RESPONSES,
+    TAB_REVIEWS,
     TAB_STATUS,
     TAB_UNATTRIBUTED,
     Cell,
     Table,
+    as_text,
+    deleted_notice,
+    find_renamed,
+    renamed_notice,
 )
 from gsync.state import State
 
@@ -52,7 +59,7 @@ log = logging.getLogger(__name__)
 # Every tab gsync writes; read() asks for these (and any other tab gsync once wrote, see
 # the state cache) and never for staff's own tabs.
 GSYNC_TABS = (TAB_STATUS, TAB_REPORTS, TAB_ACTIVITIES, TAB_CENTRES, TAB_PROBLEMS, TAB_UNATTRIBUTED,
-              TAB_RESPONSES, TAB_RATES, TAB_ARCHIVE, TAB_LOG)
+              TAB_PLACED, TAB_RESPONSES, TAB_RATES, TAB_REVIEWS, TAB_ARCHIVE, TAB_LOG)
 
 HEADER_GREY = "D9D9D9"
 STAFF_FILL = "FFF9E6"
@@ -61,6 +68,10 @@ DEFAULT_WIDTH = 22  # characters, for a column without a width (staff columns)
 MIN_ROWS = 1000  # a new tab's rows: room to grow before the next resize
 ROW_HEADROOM = 200  # rows added beyond what is needed when a tab must grow
 METADATA_FIELDS = "properties.title,sheets.properties(sheetId,title,gridProperties(rowCount,columnCount))"
+# What gsync may have to replace on a tab whose header changed: its colour rules, its
+# warning-only protections, and whether it has its chart already.
+LAYOUT_FIELDS = "sheets(properties.sheetId,conditionalFormats,protectedRanges(protectedRangeId,description),charts(chartId))"
+PROTECTION = "gsync: คอลัมน์ที่ gsync เขียนทุกครั้งที่ซิงก์ แก้ที่นี่แล้วจะถูกเขียนทับ"
 
 
 @dataclass
@@ -68,6 +79,9 @@ class _Tab:
     sheet_id: int
     rows: int | None = None  # grid size, when known (from the read or the metadata)
     cols: int | None = None
+    rules: list[dict[str, Any]] | None = None  # from a fresh tab list only: conditional formats
+    protections: list[dict[str, Any]] | None = None
+    charts: int | None = None
 
 
 class GoogleSheetSink:
@@ -85,12 +99,15 @@ class GoogleSheetSink:
         # Tabs gsync has written -> how many columns it wrote (from the cache): columns staff
         # add to the right of those are theirs and never compared, rewritten or cleared.
         self._owned: dict[str, int] = {}
+        self.notices: list[str] = []  # Thai, for the sync log: tabs staff renamed or deleted
+        self._renames: dict[str, str] = {}  # gsync title -> the title staff gave the tab
 
     # --- read ---------------------------------------------------------------------------
 
     def read(self) -> dict[str, list[list[Cell]]]:
         """Every gsync tab's values in one `values.batchGet`. Missing tabs are absent."""
         self._fresh = False
+        self.notices, self._renames = [], {}
         try:
             cached = self._load_cache()
             if cached is None:
@@ -105,9 +122,32 @@ class GoogleSheetSink:
                 # A cached tab was deleted or renamed by someone: reload the tab list, read again.
                 log.info("the master's tabs changed since the last run (%s); reloading the tab list", _message(e))
             self._refresh_tabs()
-            return self._batch_get(self._present())
+            return self._read_after_change()
         except APIError as e:
             raise self._read_error(e) from e
+
+    def _read_after_change(self) -> dict[str, list[list[Cell]]]:
+        """A tab gsync wrote is gone: read staff's tabs too, and find it by its header row.
+
+        Found: read as gsync's and renamed back on the write. Not found: deleted, said in the
+        log and the sync log. Costs nothing more than the reread the changed tab list needs."""
+        assert self._tabs is not None
+        present = self._present()
+        missing = [t for t in self._owned if t not in self._tabs]
+        others = [t for t in self._tabs if t not in present] if missing else []
+        values = self._batch_get(present + others)
+        found = find_renamed(list(self._tabs), {t: (values.get(t) or [[]])[0] for t in others}, missing)
+        for mine, theirs in found.items():
+            values[mine] = values.pop(theirs)
+            self._tabs[mine] = self._tabs.pop(theirs)
+            self._renames[mine] = theirs
+            self.notices.append(renamed_notice(mine, theirs))
+            log.warning("the master's tab %r was renamed to %r; found by its header row, its name is put back", mine, theirs)
+        for mine in missing:
+            if mine not in found:
+                self.notices.append(deleted_notice(mine))
+                log.warning("the master's tab %r was deleted; it is created again (what staff typed in it is gone)", mine)
+        return {t: v for t, v in values.items() if t not in others}
 
     def _present(self) -> list[str]:
         """The gsync tabs the spreadsheet has (as far as the tab list knows)."""
@@ -196,8 +236,11 @@ class GoogleSheetSink:
         # The window is the run's time between read and write (parsing, mostly); re-reading
         # here would only narrow it, at the cost of a request, so a run reads once. A lost
         # note would have to be typed again; the sync log shows when the run wrote.
+        tables = prepare(tables, existing, self.notices)
+        for t in tables:  # no Buddhist calendar in Sheets' number formats: dates go as BE text
+            t.rows = [[as_text(c) for c in r] for r in t.rows]
         changed = self._changes(tables, existing)
-        if not any(not p.table.append_only for p in changed):
+        if not any(not p.table.append_only for p in changed) and not self._renames:
             log.info("master Google Sheet unchanged; nothing written")
             return 0  # nothing but the log (and the note archive) would change
         if self._tabs is None or (not self._fresh and self._needs_structure(changed)):
@@ -242,12 +285,14 @@ class GoogleSheetSink:
         return len(changed)
 
     def _changes(self, tables: Sequence[Table], existing: dict[str, list[list[Cell]]]) -> list[_Plan]:
-        plans = [_plan(t, merge(t, existing.get(t.title)), existing.get(t.title) or [], self._owned.get(t.title))
-                 for t in tables]
+        merged = merge_all(tables, existing)
+        plans = [_plan(t, merged[t.title], existing.get(t.title) or [], self._owned.get(t.title)) for t in tables]
         return [p for p in plans if p.changed]
 
     def _needs_structure(self, changed: list[_Plan]) -> bool:
         assert self._tabs is not None
+        if self._renames:
+            return True
         for p in changed:
             t = self._tabs.get(p.table.title)
             if t is None or p.header_changed or t.rows is None or t.cols is None:
@@ -260,7 +305,11 @@ class GoogleSheetSink:
         """The `spreadsheets.batchUpdate` requests: new tabs, bigger grids, formatting."""
         assert self._tabs is not None
         reqs: list[dict[str, Any]] = []
+        for mine in self._renames:
+            reqs.append({"updateSheetProperties": {"properties": {"sheetId": self._tabs[mine].sheet_id, "title": mine},
+                                                   "fields": "title"}})
         taken = {t.sheet_id for t in self._tabs.values()}
+        self._fetch_layout([p for p in changed if p.header_changed and p.table.title in self._tabs])
         for p in changed:
             title, t = p.table.title, self._tabs.get(p.table.title)
             need_rows, need_cols = max(len(p.rows), 2), max(p.width, 1)
@@ -270,9 +319,10 @@ class GoogleSheetSink:
                 grid: dict[str, Any] = {"rowCount": max(MIN_ROWS, need_rows + ROW_HEADROOM),
                                         "columnCount": need_cols, "frozenRowCount": 1}
                 if need_cols > 1:
-                    grid["frozenColumnCount"] = 1
+                    grid["frozenColumnCount"] = _frozen(p.table, need_cols)
                 reqs.append({"addSheet": {"properties": {"sheetId": sheet_id, "title": title, "gridProperties": grid}}})
                 reqs += _formatting(p.table, sheet_id, p.width, rules=True)
+                reqs += _staff_tools(p.table, sheet_id, p.width, charts=0)
                 continue
             if t.rows is not None and need_rows > t.rows:
                 reqs.append({"appendDimension": {"sheetId": t.sheet_id, "dimension": "ROWS",
@@ -281,30 +331,43 @@ class GoogleSheetSink:
                 reqs.append({"appendDimension": {"sheetId": t.sheet_id, "dimension": "COLUMNS",
                                                  "length": need_cols - t.cols}})
             if p.header_changed:
-                freeze = {"frozenRowCount": 1, **({"frozenColumnCount": 1} if need_cols > 1 else {})}
+                freeze = {"frozenRowCount": 1, **({"frozenColumnCount": _frozen(p.table, need_cols)} if need_cols > 1 else {})}
                 reqs.append({"updateSheetProperties": {
                     "properties": {"sheetId": t.sheet_id, "gridProperties": freeze},
                     "fields": ",".join(f"gridProperties.{k}" for k in freeze)}})
-                reqs += self._replace_rules(p.table, t.sheet_id)
+                reqs += self._replace_rules(p.table, t)
                 reqs += _formatting(p.table, t.sheet_id, p.width, rules=bool(p.table.status_columns))
+                reqs += _staff_tools(p.table, t.sheet_id, p.width, charts=t.charts)
         return reqs
 
-    def _replace_rules(self, table: Table, sheet_id: int) -> list[dict[str, Any]]:
-        """Delete gsync's own colour rules on a tab whose header changed (staff's rules stay).
+    def _fetch_layout(self, plans: list[_Plan]) -> None:
+        """The colour rules, protections and charts of the tabs whose header changed, in one
+        `spreadsheets.get`: only in a run that changes a tab's layout (a new fiscal year's
+        quarter labels, a new gsync version's columns), so rules and protections never pile up."""
+        assert self._tabs is not None
+        if not plans:
+            return
+        meta = self._write_call("read the layout of", self.http.fetch_sheet_metadata, self.spreadsheet_id,
+                                params={"includeGridData": "false", "ranges": [a1(p.table.title) for p in plans],
+                                        "fields": LAYOUT_FIELDS})
+        by_id = {t.sheet_id: t for t in self._tabs.values()}
+        for sheet in meta.get("sheets", []):
+            t = by_id.get(sheet.get("properties", {}).get("sheetId"))
+            if t is not None:
+                t.rules = list(sheet.get("conditionalFormats", []))
+                t.protections = list(sheet.get("protectedRanges", []))
+                t.charts = len(sheet.get("charts", []))
 
-        Costs one `spreadsheets.get`, only on a tab with status colours whose header changed
-        (a new fiscal year's quarter labels): rare, and rules must not pile up.
-        """
-        if not table.status_columns:
-            return []
-        meta = self._write_call("read the colour rules of", self.http.fetch_sheet_metadata, self.spreadsheet_id,
-                                params={"includeGridData": "false", "ranges": a1(table.title),
-                                        "fields": "sheets(properties.sheetId,conditionalFormats)"})
-        rules: list[dict[str, Any]] = next(
-            (s.get("conditionalFormats", []) for s in meta.get("sheets", [])
-             if s.get("properties", {}).get("sheetId") == sheet_id), [])
-        ours = [i for i, r in enumerate(rules) if _is_our_rule(r)]
-        return [{"deleteConditionalFormatRule": {"sheetId": sheet_id, "index": i}} for i in reversed(ours)]
+    def _replace_rules(self, table: Table, t: _Tab) -> list[dict[str, Any]]:
+        """Delete gsync's own colour rules and protections on a tab whose header changed (staff's
+        own stay), as `_fetch_layout` found them."""
+        reqs: list[dict[str, Any]] = []
+        ours = [i for i, r in enumerate(t.rules or []) if _is_our_rule(r)] if table.status_columns else []
+        reqs += [{"deleteConditionalFormatRule": {"sheetId": t.sheet_id, "index": i}} for i in reversed(ours)]
+        reqs += [{"deleteProtectedRange": {"protectedRangeId": pr["protectedRangeId"]}}
+                 for pr in t.protections or [] if str(pr.get("description", "")).startswith("gsync:")
+                 and "protectedRangeId" in pr]
+        return reqs
 
     # --- calls --------------------------------------------------------------------------
 
@@ -422,7 +485,7 @@ def _formatting(table: Table, sheet_id: int, width: int, *, rules: bool) -> list
             "fields": "userEnteredFormat(backgroundColor,textFormat.bold,wrapStrategy,verticalAlignment)",
         }
     }]
-    for c in range(width):
+    for c in range(min(width, len(table.all_headers))):  # staff's own columns keep the width they gave them
         chars = table.widths[c] if c < len(table.widths) else DEFAULT_WIDTH
         reqs.append({"updateDimensionProperties": {
             "range": {"sheetId": sheet_id, "dimension": "COLUMNS", "startIndex": c, "endIndex": c + 1},
@@ -442,6 +505,58 @@ def _formatting(table: Table, sheet_id: int, width: int, *, rules: bool) -> list
                 "ranges": ranges,
                 "booleanRule": {"condition": {"type": "TEXT_CONTAINS", "values": [{"userEnteredValue": word}]},
                                 "format": {"backgroundColor": rgb(colour)}}}}})
+    return reqs
+
+
+def _frozen(table: Table, cols: int) -> int:
+    """The hidden key and the column beside it (the district) stay in view when scrolling."""
+    return min(2, cols - 1) if table.hidden_key and cols > 2 else 1
+
+
+def _staff_tools(table: Table, sheet_id: int, width: int, *, charts: int | None) -> list[dict[str, Any]]:
+    """What makes the tab a workbench: the key hidden, drop-downs and tick boxes in staff's
+    columns, a warning before anyone types over gsync's columns, the rates chart (once)."""
+    reqs: list[dict[str, Any]] = []
+    n, n_all = len(table.headers), len(table.all_headers)
+    if table.hidden_key:
+        reqs.append({"updateDimensionProperties": {
+            "range": {"sheetId": sheet_id, "dimension": "COLUMNS", "startIndex": 0, "endIndex": 1},
+            "properties": {"hiddenByUser": True}, "fields": "hiddenByUser"}})
+    if table.staff:  # a staff column moved: its old drop-down must not stay behind
+        reqs.append({"setDataValidation": {"range": {"sheetId": sheet_id, "startRowIndex": 1,
+                                                     "startColumnIndex": 0, "endColumnIndex": n_all}}})
+    for j, h in enumerate(table.staff):
+        rule = table.validations.get(h)
+        if rule is None:
+            continue
+        if rule == CHECKBOX:
+            condition: dict[str, Any] = {"type": "BOOLEAN"}
+        else:
+            condition = {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": v} for v in rule]}
+        reqs.append({"setDataValidation": {
+            "range": {"sheetId": sheet_id, "startRowIndex": 1, "startColumnIndex": n + j, "endColumnIndex": n + j + 1},
+            "rule": {"condition": condition, "strict": False, "showCustomUi": True,
+                     "inputMessage": "เลือกจากรายการ" if rule != CHECKBOX else "ติ๊กเมื่อใช่"}}})
+    if not table.append_only:
+        reqs.append({"addProtectedRange": {"protectedRange": {
+            "range": {"sheetId": sheet_id, "startColumnIndex": 0, "endColumnIndex": n},
+            "description": PROTECTION, "warningOnly": True}}})
+    if table.chart and not charts:
+        c = table.chart
+        rows = {"sheetId": sheet_id, "startRowIndex": 0, "endRowIndex": c["last_row"] + 1}
+        reqs.append({"addChart": {"chart": {
+            "spec": {"title": "อัตราการส่งและอัตราส่งตรงเวลา (%)", "basicChart": {
+                "chartType": "COLUMN", "legendPosition": "BOTTOM_LEGEND", "headerCount": 1,
+                "axis": [{"position": "BOTTOM_AXIS", "title": "ไตรมาส"}, {"position": "LEFT_AXIS", "title": "ร้อยละ"}],
+                "domains": [{"domain": {"sourceRange": {"sources": [
+                    {**rows, "startColumnIndex": c["label_col"], "endColumnIndex": c["label_col"] + 1}]}}}],
+                "series": [{"series": {"sourceRange": {"sources": [
+                    {**rows, "startColumnIndex": col, "endColumnIndex": col + 1}]}}, "targetAxis": "LEFT_AXIS",
+                    "colorStyle": {"rgbColor": rgb(colour)}}  # Okabe-Ito blue, orange: as in the workbook
+                    for col, colour in zip(range(c["first_col"], c["last_col"] + 1), ("0072B2", "E69F00"), strict=False)]}},
+            "position": {"overlayPosition": {
+                "anchorCell": {"sheetId": sheet_id, "rowIndex": c["last_row"] + 9, "columnIndex": 1},
+                "widthPixels": 640, "heightPixels": 320}}}}})
     return reqs
 
 

@@ -16,13 +16,24 @@ from gsync.config import Settings
 from gsync.models import FormResponse, Report
 from gsync.rules import Outcome, StaffInput
 
-Cell = str | int | float | None
+# Dates are real date cells (dt.date, or a naive dt.datetime in the province's time zone): the
+# workbook shows them in Buddhist Era by its number format; the Google Sheet, whose number
+# formats have no Buddhist calendar, gets the same dates as BE text (see `as_text`).
+Cell = str | int | float | dt.date | dt.datetime | None
 
 KEY = "รหัส"
 NOTE = "หมายเหตุเจ้าหน้าที่"
 EXCUSED = "ยกเว้น (ใส่ ✓)"
 ACCEPT = "ยอมรับผู้ส่ง (ใส่ ✓)"
+REVIEW = "ผลการตรวจ"
+REASON = "เหตุผล (เมื่อส่งกลับแก้ไข)"
+PLACE_DISTRICT = "ระบุอำเภอ"
+PLACE_QUARTER = "ระบุไตรมาส"
+# Contract section 6: a mark counts as yes when it is one of these (or a ticked checkbox).
 TRUTHY = {"✓", "✔", "☑", "x", "/", "y", "yes", "true", "1", "ใช่", "ยกเว้น", "ยอมรับ", "ok"}
+PASS, RETURN = "ผ่าน", "ส่งกลับแก้ไข"
+REVIEW_CHOICES = (PASS, RETURN)
+CHECKBOX = "checkbox"  # a Table.validations value: a tick box (Sheets) / a ✓ drop-down (workbook)
 
 STATUS_LABELS = {
     "not_yet_due": "ยังไม่ถึงกำหนด",
@@ -32,15 +43,58 @@ STATUS_LABELS = {
     "excused": "ได้รับการยกเว้น",
 }
 INCOMPLETE = "ไม่ครบถ้วน"
+REVIEW_LABELS = {
+    "returned": "ส่งกลับแก้ไข",
+    "resubmitted": "ส่งแก้ไขแล้ว รอตรวจ",
+    "accepted": "ผ่านการตรวจ",
+}
 # Colour by the words in a status cell, first match wins (sinks turn these into fills or rules).
+# Tints of the Okabe-Ito palette (safe for the common colour-blindnesses), each a different
+# lightness as well as a different hue, the same in the Google Sheet and the workbook.
 STATUS_COLOURS = (
-    ("ยังไม่ส่ง", "F4CCCC"),  # red: missing
-    ("ล่าช้า", "FCE5CD"),  # orange: late
-    (INCOMPLETE, "FFF2CC"),  # yellow: incomplete
-    ("ตรงเวลา", "D9EAD3"),  # green: on time and complete
-    ("ยกเว้น", "CFE2F3"),  # blue: excused
-    ("ยังไม่ถึง", "EFEFEF"),  # grey: not yet due
+    ("ยังไม่ส่ง", "F4A582"),  # vermillion: missing
+    ("ส่งกลับแก้ไข", "D7A6C8"),  # reddish purple: returned for correction
+    ("รอตรวจ", "8FC1E3"),  # blue: corrected, waiting for staff's review
+    ("ล่าช้า", "F7D08A"),  # orange: late
+    (INCOMPLETE, "F3EE9B"),  # yellow: incomplete
+    ("ผ่านการตรวจ", "7FCDB1"),  # bluish green, deeper: passed staff's review
+    ("ตรงเวลา", "CCEBDD"),  # bluish green, light: on time and complete
+    ("ยกเว้น", "D4ECF9"),  # sky blue: excused
+    ("ยังไม่ถึง", "E8E8E8"),  # grey: not yet due
 )
+LEGEND = (
+    ("ยังไม่ส่ง (เลยกำหนด)", "เลยกำหนด ยังไม่ได้รับ"),
+    ("ส่งกลับแก้ไข", "ส่งกลับให้อำเภอแก้ไข"),
+    ("ส่งแก้ไขแล้ว รอตรวจ", "อำเภอแก้แล้ว รอตรวจ"),
+    ("ส่งล่าช้า", "ได้รับหลังกำหนด"),
+    (INCOMPLETE, "ข้อมูลไม่ครบ ดูแท็บ ปัญหา"),
+    ("ผ่านการตรวจ", "ตรวจแล้ว ผ่าน"),
+    ("ส่งตรงเวลา", "ได้รับภายในกำหนด"),
+    ("ได้รับการยกเว้น", "ใส่ ✓ ในช่อง ยกเว้น"),
+    ("ยังไม่ถึงกำหนด", "ยังไม่ถึงวันกำหนดส่ง"),
+)
+
+# What a problem code means, in a few Thai words (the ปัญหา tab's "ประเภทปัญหา").
+PROBLEM_LABELS = {
+    "no_report_file": "ไม่มีไฟล์แบบรายงาน",
+    "unreadable_file": "อ่านไฟล์ไม่ได้",
+    "centre_without_activity": "ศูนย์ไม่มีกิจกรรม",
+    "date_outside_quarter": "วันที่อยู่นอกไตรมาส",
+    "unknown_category": "ประเภทกิจกรรมไม่อยู่ในรายการ",
+    "no_participants": "ไม่ระบุผู้เข้าร่วม",
+    "totals_mismatch": "ยอดรวมไม่ตรงกับไฟล์",
+    "unauthorized_respondent": "ผู้ส่งไม่อยู่ในรายชื่อ",
+    "missing_answer": "ไม่ได้ตอบคำถาม",
+    "unreadable_date": "อ่านวันที่ไม่ได้",
+    "unknown_tambon": "ตำบลไม่ถูกต้อง",
+    "district_conflict": "อำเภอไม่ตรงกัน",
+    "quarter_conflict": "ไตรมาสไม่ตรงกัน",
+    "no_header": "ไม่พบหัวตาราง",
+    "missing_column": "ขาดคอลัมน์",
+    "truncated": "ไฟล์ยาวเกิน อ่านไม่หมด",
+    "attachment_unavailable": "ยังเปิดไฟล์แนบไม่ได้",
+    "file_removed": "ไฟล์ถูกลบออกจากโฟลเดอร์",
+}
 
 TAB_STATUS = "สถานะรายงาน"
 TAB_REPORTS = "รายงาน"
@@ -48,9 +102,15 @@ TAB_ACTIVITIES = "กิจกรรม"
 TAB_CENTRES = "ศูนย์"
 TAB_PROBLEMS = "ปัญหา"
 TAB_UNATTRIBUTED = "ไฟล์ที่ระบุไม่ได้"
+TAB_PLACED = "ไฟล์ที่เจ้าหน้าที่ระบุแล้ว"
 TAB_RESPONSES = "แบบฟอร์ม"
 TAB_RATES = "อัตราการส่ง"
+TAB_REVIEWS = "ประวัติการตรวจ"
 TAB_LOG = "บันทึกการซิงก์"
+TAB_ARCHIVE = "หมายเหตุที่เก็บไว้"
+
+# Headers gsync wrote in earlier versions: such a column in an old master is gsync's, not staff's.
+RETIRED = {TAB_REPORTS: ["timeliness"]}
 
 
 @dataclass
@@ -59,18 +119,53 @@ class Table:
     headers: list[str]  # gsync's columns; headers[0] == KEY
     rows: list[list[Cell]]
     staff: list[str] = field(default_factory=list)  # staff-owned columns, after gsync's
-    widths: list[int] = field(default_factory=list)  # in characters, per gsync column
+    widths: list[int] = field(default_factory=list)  # in characters, per column (gsync's, then staff's)
     status_columns: list[int] = field(default_factory=list)  # coloured by STATUS_COLOURS
     append_only: bool = False  # the sync log: rows are added, never replaced
+    hidden_key: bool = False  # the key column is hidden and the next column frozen with it
+    retired: list[str] = field(default_factory=list)  # headers gsync no longer writes
+    validations: dict[str, list[str] | str] = field(default_factory=dict)  # staff header -> choices | CHECKBOX
+    seed: dict[str, dict[str, Cell]] = field(default_factory=dict)  # key -> staff values for a new row
+    moved: set[str] = field(default_factory=set)  # keys that left this tab for another, with their input
+    volatile: dict[str, int] = field(default_factory=dict)  # key -> column that alone never causes a write
+    fit_page: bool = False  # print on one page (else: one page wide)
+    chart: dict[str, int] | None = None  # a bar chart: {"first_row", "last_row", "label_col", "first_col", "last_col"}
+    lazy: bool = False  # created only once it has a row (tabs most provinces never need)
+    takes_from: list[str] = field(default_factory=list)  # tabs whose rows move here, staff input and all
 
     @property
     def all_headers(self) -> list[str]:
         return self.headers + self.staff
 
 
+def header_stem(h: str) -> str:
+    """The words a staff column's header starts with: `ยกเว้น (ใส่ ✓)` -> `ยกเว้น`."""
+    return h.split(" (", 1)[0].strip()
+
+
 def status_label(r: Report) -> str:
     label = STATUS_LABELS[r.timeliness]
-    return f"{label} · {INCOMPLETE}" if r.complete is False else label
+    if r.complete is False and r.review != "accepted":
+        label = f"{label} · {INCOMPLETE}"
+    if r.review:
+        label = f"{label} · {REVIEW_LABELS[r.review]}"
+    return label
+
+
+def local_time(t: dt.datetime | None, tz: dt.tzinfo) -> dt.datetime | None:
+    """A receipt as a date cell: the wall-clock time in the province (a sheet has no time zones)."""
+    return None if t is None else t.astimezone(tz).replace(tzinfo=None, microsecond=0)
+
+
+def as_text(v: Cell) -> Cell:
+    """A date cell as staff read it, in BE: `13 ธ.ค. 2567`, `12 ธ.ค. 2567 14:03` (other cells as they are)."""
+    if isinstance(v, dt.datetime):
+        if (v.hour, v.minute, v.second) == (0, 0, 0):
+            return thai.format_thai_date(v.date())
+        return f"{thai.format_thai_date(v.date())} {v:%H:%M}"
+    if isinstance(v, dt.date):
+        return thai.format_thai_date(v)
+    return v
 
 
 def thai_datetime(t: dt.datetime | None, tz: dt.tzinfo) -> str:
@@ -88,18 +183,54 @@ def is_truthy(value: Cell) -> bool:
     return value is True or str(value or "").strip().lower() in TRUTHY
 
 
+def _column(row: dict[str, Cell], header: str) -> Cell:
+    """A staff column's value by how its header starts (contract section 6)."""
+    if header in row:
+        return row[header]
+    stem = header_stem(header)
+    return next((v for h, v in row.items() if h.strip().startswith(stem)), None)
+
+
 def staff_input(existing: dict[str, list[list[Cell]]]) -> StaffInput:
-    """Read back what staff marked: excused reports, accepted respondents, report notes."""
+    """Read back what staff marked: excused reports, accepted respondents, report notes, review
+    decisions and the review history, and the district/quarter chosen for unplaced files."""
     excused, notes, accepted = set(), {}, set()
+    review: dict[str, tuple[str, str]] = {}
     for row in _records(existing.get(TAB_REPORTS, [])):
-        if is_truthy(row.get(EXCUSED)):
-            excused.add(str(row[KEY]))
-        if row.get(NOTE):
-            notes[str(row[KEY])] = str(row[NOTE])
+        key = str(row[KEY])
+        if is_truthy(_column(row, EXCUSED)):
+            excused.add(key)
+        if _column(row, NOTE):
+            notes[key] = str(_column(row, NOTE))
+        decision = thai.clean(str(_column(row, REVIEW) or ""))
+        reason = thai.clean(str(_column(row, REASON) or ""))
+        if decision.startswith(PASS):
+            review[key] = ("accepted", reason)
+        elif decision.startswith(("ส่งกลับ", "แก้ไข")):
+            review[key] = ("returned", reason)
     for row in _records(existing.get(TAB_RESPONSES, [])):
-        if is_truthy(row.get(ACCEPT)):
+        if is_truthy(_column(row, ACCEPT)):
             accepted.add(str(row[KEY]))
-    return StaffInput(frozenset(excused), frozenset(accepted), notes)
+    seen: dict[str, tuple[str | None, str, dt.datetime]] = {}
+    for row in _records(existing.get(TAB_REVIEWS, [])):
+        parts = str(row[KEY]).split("|")
+        if len(parts) < 3:
+            continue
+        try:
+            when = dt.datetime.fromisoformat(parts[-1])
+        except ValueError:
+            continue
+        code = {"ผ่าน": "accepted", "ส่งกลับแก้ไข": "returned"}.get(str(row.get("ผลการตรวจที่บันทึก") or ""))
+        seen["|".join(parts[:2])] = (code, str(row.get("เหตุผล") or ""), when)  # the newest row wins
+    placed: dict[str, tuple[str | None, int | None]] = {}
+    for tab in (TAB_UNATTRIBUTED, TAB_PLACED):
+        for row in _records(existing.get(tab, [])):
+            d_text, q_text = _column(row, PLACE_DISTRICT), _column(row, PLACE_QUARTER)
+            district = thai.clean(str(d_text)) if d_text not in (None, "") else None  # matched by the rules
+            quarter = thai.parse_quarter(q_text)
+            if district or quarter:
+                placed[str(row[KEY])] = (district, quarter)
+    return StaffInput(frozenset(excused), frozenset(accepted), notes, review, seen, placed)
 
 
 def _records(rows: list[list[Cell]]) -> list[dict[str, Cell]]:
@@ -109,29 +240,31 @@ def _records(rows: list[list[Cell]]) -> list[dict[str, Cell]]:
     return [dict(zip(header, r, strict=False)) for r in rows[1:] if r and r[0]]
 
 
+def _key_last(t: Table) -> Table:
+    """Hide the key (column A: sinks merge by it, staff need not see it); the column beside it
+    (the district, mostly) is frozen with it, so scrolling right never loses it."""
+    t.hidden_key = True
+    return t
+
+
 def render(settings: Settings, outcome: Outcome, now: dt.datetime) -> list[Table]:
     tz = settings.tz
     fy = settings.fiscal_year
     reports = outcome.reports
-    by_key = {r.key: r for r in reports}
     quarters = calendar.quarters_of_year(fy)
 
-    status = Table(
-        TAB_STATUS,
-        [KEY, "อำเภอ", *[calendar.quarter_label(fy, q) for q in quarters]],
-        [[d.name, d.name, *[status_label(by_key[f"{d.name}|Q{q}"]) for q in quarters]] for d in settings.districts],
-        widths=[14, 16, 30, 30, 30, 30],
-        status_columns=[2, 3, 4, 5],
-    )
+    status = _status_table(settings, outcome, now)
 
     rep = Table(
         TAB_REPORTS,
-        [KEY, "อำเภอ", "ไตรมาส", "กำหนดส่ง", "สถานะ", "timeliness", "ครบถ้วน", "ส่งครั้งแรกเมื่อ",
+        [KEY, "อำเภอ", "ไตรมาส", "กำหนดส่ง", "สถานะ", "สถานะการตรวจ", "ครบถ้วน", "ส่งครั้งแรกเมื่อ",
          "ช่องทาง", "ไฟล์ที่นับ", "ไฟล์ที่ถูกแทนที่", "กิจกรรม", "ศูนย์ที่มีกิจกรรม", "ปัญหา"],
         [_report_row(r, tz) for r in reports],
-        staff=[EXCUSED, NOTE],
-        widths=[16, 14, 8, 14, 30, 12, 10, 20, 16, 40, 30, 10, 14, 60],
-        status_columns=[4],
+        staff=[EXCUSED, REVIEW, REASON, NOTE],
+        widths=[2, 12, 6, 12, 22, 18, 8, 16, 10, 24, 16, 7, 9, 36, 8, 12, 20, 20],
+        status_columns=[4, 5],
+        retired=RETIRED[TAB_REPORTS],
+        validations={EXCUSED: CHECKBOX, REVIEW: list(REVIEW_CHOICES)},
     )
 
     acts = Table(
@@ -140,7 +273,7 @@ def render(settings: Settings, outcome: Outcome, now: dt.datetime) -> list[Table
          "สถานที่", "ผู้เข้าร่วม (คน)", "ภาคีเครือข่าย", "งบประมาณ (บาท)", "ผลการดำเนินงาน", "ไฟล์", "แถว"],
         [],
         staff=[NOTE],
-        widths=[14, 14, 8, 14, 24, 30, 8, 24, 14, 20, 10, 24, 12, 40, 30, 6],
+        widths=[2, 12, 6, 12, 40, 28, 6, 20, 13, 20, 9, 20, 10, 36, 24, 5, 20],
     )
     centres = Table(
         TAB_CENTRES,
@@ -148,14 +281,14 @@ def render(settings: Settings, outcome: Outcome, now: dt.datetime) -> list[Table
          "ละติจูด", "ลองจิจูด", "หมายเหตุในไฟล์", "ไฟล์"],
         [],
         staff=[NOTE],
-        widths=[14, 14, 8, 30, 8, 14, 20, 14, 12, 10, 10, 20, 30],
+        widths=[2, 12, 6, 40, 6, 12, 18, 12, 10, 9, 9, 18, 24, 20],
     )
     probs = Table(
         TAB_PROBLEMS,
-        [KEY, "อำเภอ", "ไตรมาส", "รหัสปัญหา", "รายละเอียด", "ไฟล์/คำตอบ", "แถว"],
+        [KEY, "อำเภอ", "ไตรมาส", "ประเภทปัญหา", "รายละเอียด", "ไฟล์/คำตอบ", "แถว", "รหัสปัญหา"],
         [],
         staff=[NOTE],
-        widths=[14, 14, 8, 24, 70, 30, 6],
+        widths=[2, 12, 6, 22, 60, 26, 5, 10, 20],
     )
     responses_by_id = {resp.id: resp for resp, *_ in outcome.responses}
     for r in reports:
@@ -167,7 +300,7 @@ def render(settings: Settings, outcome: Outcome, now: dt.datetime) -> list[Table
             acts.rows.append([
                 base if seen[base] == 1 else f"{base}-{seen[base]}",
                 r.district, r.quarter, a.tambon, a.centre, a.name, a.group or "", a.mission or a.category_raw,
-                thai.format_thai_date(a.date) if a.date else a.date_raw, a.place, a.participants
+                a.date if a.date else a.date_raw, a.place, a.participants
                 if a.participants is not None else a.participants_raw, ", ".join(a.sectors) or a.sectors_raw,
                 a.budget, a.result, names.get(file_id, file_id), a.row,
             ])
@@ -179,20 +312,41 @@ def render(settings: Settings, outcome: Outcome, now: dt.datetime) -> list[Table
             ])
         for p in r.problems:
             probs.rows.append([
-                _hash(r.key, p.code, p.message, p.source, p.row), r.district, r.quarter, p.code, p.message,
-                _source_name(p.source, responses_by_id, tz), p.row,
+                _hash(r.key, p.code, p.message, p.source, p.row), r.district, r.quarter,
+                PROBLEM_LABELS.get(p.code, "อื่น ๆ"), p.message, _source_name(p.source, responses_by_id, tz), p.row, p.code,
             ])
     _dedupe_keys(centres)
     _dedupe_keys(probs)
 
+    district_names = [d.name for d in settings.districts]
+    quarter_choices = [f"ไตรมาสที่ {q}" for q in quarters]
+    place_staff = [PLACE_DISTRICT, PLACE_QUARTER, NOTE]
+    place_validations: dict[str, list[str] | str] = {PLACE_DISTRICT: district_names, PLACE_QUARTER: quarter_choices}
     unatt = Table(
         TAB_UNATTRIBUTED,
-        [KEY, "ช่องทาง", "ไฟล์/คำตอบ", "เหตุผล", "ได้รับเมื่อ"],
-        [[f"{u.source}:{u.id}", "Google Drive" if u.source == "drive" else "Google Form", u.name, u.reason,
-          thai_datetime(u.received_at, tz)] for u in outcome.unattributed],
-        staff=[NOTE],
-        widths=[20, 14, 50, 50, 20],
+        [KEY, "ไฟล์/คำตอบ", "ช่องทาง", "เหตุผล", "ได้รับเมื่อ"],
+        [[f"{u.source}:{u.id}", u.name, "Google Drive" if u.source == "drive" else "Google Form", u.reason,
+          local_time(u.received_at, tz)] for u in outcome.unattributed],
+        staff=place_staff,
+        widths=[2, 44, 12, 44, 18, 14, 12, 24],
+        validations=place_validations,
     )
+    placed = Table(
+        TAB_PLACED,
+        [KEY, "ไฟล์/คำตอบ", "ช่องทาง", "นับเป็นรายงานของ", "ได้รับเมื่อ"],
+        [[k, name, "Google Drive" if k.startswith("drive:") else "Google Form",
+          f"อำเภอ{d} ไตรมาสที่ {q}", local_time(t, tz)] for k, (name, d, q, t) in outcome.placed.items()],
+        staff=place_staff,
+        widths=[2, 44, 12, 26, 18, 14, 12, 24],
+        validations=place_validations,
+        lazy=True,
+    )
+    unatt.moved = set(outcome.placed)
+    placed.moved = {str(r[0]) for r in unatt.rows}
+    unatt.takes_from, placed.takes_from = [TAB_PLACED], [TAB_UNATTRIBUTED]
+    # a row that moves between the two tabs takes staff's input along (so staff can undo there)
+    for k, (_, d, q, _) in outcome.placed.items():
+        placed.seed[k] = {PLACE_DISTRICT: d, PLACE_QUARTER: f"ไตรมาสที่ {q}"}
 
     questions = settings.form.questions if settings.form else {}
     answer_fields = [f for f in ("reporter", "position", "phone", "centres_active", "activities", "participants",
@@ -201,26 +355,108 @@ def render(settings: Settings, outcome: Outcome, now: dt.datetime) -> list[Table
         TAB_RESPONSES,
         [KEY, "ส่งเมื่อ", "แก้ไขล่าสุด", "อีเมล", "อำเภอ", "ไตรมาส", *[questions[f] for f in answer_fields],
          "ไฟล์แนบ", "นับเป็นรายงาน"],
-        [[r.id, thai_datetime(r.created_at, tz), thai_datetime(r.last_submitted_at, tz), r.email or "",
+        [[r.id, local_time(r.created_at, tz), local_time(r.last_submitted_at, tz), r.email or "",
           d or r.answers.get("district", ""), q or r.answers.get("quarter", ""),
           *[r.answers.get(f, "") for f in answer_fields],
           ", ".join(f.name for f in r.report_files), "นับ" if counts else "ไม่นับ"]
          for r, d, q, counts in outcome.responses],
         staff=[ACCEPT, NOTE],
-        widths=[22, 20, 20, 26, 14, 10, *[20] * len(answer_fields), 30, 12],
+        widths=[2, 18, 18, 26, 12, 10, *[20] * len(answer_fields), 30, 10, 12, 20],
+        validations={ACCEPT: CHECKBOX},
     )
 
-    rates = Table(
-        TAB_RATES,
-        [KEY, "ไตรมาส", "กำหนดส่ง", "รายงานที่ต้องได้รับ", "ได้รับแล้ว", "ตรงเวลา", "ครบถ้วน",
-         "อัตราการส่ง (%)", "อัตราส่งตรงเวลา (%)", "ศูนย์ที่มีกิจกรรม", "ศูนย์ทั้งหมด"],
-        [[f"Q{x.quarter}", calendar.quarter_label(fy, x.quarter),
-          thai.format_thai_date(next(r.deadline for r in reports if r.quarter == x.quarter)),
-          x.expected, x.received, x.on_time, x.complete, _pct(x.reporting_rate), _pct(x.on_time_rate),
-          x.centres_active, x.centres_expected] for x in outcome.rates],
-        widths=[8, 30, 14, 16, 12, 10, 10, 14, 16, 16, 12],
+    rates = _rates_table(settings, outcome)
+    reviews = Table(
+        TAB_REVIEWS,
+        [KEY, "อำเภอ", "ไตรมาส", "ผลการตรวจที่บันทึก", "เหตุผล", "gsync พบเมื่อ"],
+        [[f"{e.key}|{e.seen_at.astimezone(dt.UTC).isoformat(timespec='seconds')}", e.district, e.quarter,
+          {"accepted": PASS, "returned": RETURN}.get(e.decision or "", "ล้างผลการตรวจ"), e.reason,
+          local_time(e.seen_at, tz)] for e in outcome.reviews],
+        widths=[2, 14, 8, 20, 50, 20],
+        append_only=True,
+        lazy=True,
     )
-    return [status, rep, acts, centres, probs, unatt, resp, rates]
+    tables = [status, rep, acts, centres, probs, unatt, placed, resp, rates, reviews]
+    for t in tables:
+        _key_last(t)
+    return tables
+
+
+def _status_table(settings: Settings, outcome: Outcome, now: dt.datetime) -> Table:
+    """The matrix district x quarter, with a summary per quarter and the colour legend beside it."""
+    fy, tz = settings.fiscal_year, settings.tz
+    quarters = calendar.quarters_of_year(fy)
+    by_key = {r.key: r for r in outcome.reports}
+    n = len(settings.districts)
+    summary: list[list[Cell]] = [["ข้อมูล ณ", thai_datetime(now, tz), None, None, None]]
+    counts = {
+        "ส่งแล้ว": lambda rs: f"{sum(r.submitted_at is not None for r in rs)}/{len(rs)}",
+        "ตรงเวลา": lambda rs: sum(r.timeliness == "on_time" for r in rs),
+        "ล่าช้า": lambda rs: sum(r.timeliness == "late" for r in rs),
+        "ยังไม่ส่ง (เลยกำหนด)": lambda rs: sum(r.timeliness == "missing" for r in rs),
+        "ส่งกลับแก้ไข": lambda rs: sum(r.review in ("returned", "resubmitted") for r in rs),
+        "ผ่านการตรวจ": lambda rs: sum(r.review == "accepted" for r in rs),
+    }
+    for label, fn in counts.items():
+        summary.append([label, *[fn([r for r in outcome.reports if r.quarter == q]) for q in quarters]])
+    panel = [[*(summary[i] if i < len(summary) else [None] * 5), None,
+              *(LEGEND[i] if i < len(LEGEND) else (None, None))] for i in range(max(len(summary), len(LEGEND)))]
+    rows: list[list[Cell]] = []
+    for d in settings.districts:
+        rows.append([d.name, d.name, *[status_label(by_key[f"{d.name}|Q{q}"]) for q in quarters], None])
+    for i in range(n, len(panel)):  # fewer districts than summary lines: rows of their own
+        rows.append([f"~{i + 1}", None, *[None] * len(quarters), None])
+    for i, line in enumerate(panel):
+        rows[i] += line
+    legend_col = 2 + len(quarters) + 1 + 5 + 1
+    return Table(
+        TAB_STATUS,
+        [KEY, "อำเภอ", *[calendar.quarter_label(fy, q) for q in quarters], "",
+         "สรุปรายไตรมาส", *[f"ไตรมาส {q}" for q in quarters], "", "ความหมายของสี", "ความหมาย"],
+        rows,
+        widths=[2, 13, 21, 21, 21, 21, 1, 17, 7, 7, 7, 7, 1, 19, 22],
+        status_columns=[*range(2, 2 + len(quarters)), legend_col],
+        hidden_key=True,
+        volatile={str(rows[0][0]): 2 + len(quarters) + 2},  # the as-of time alone is no reason to write
+        fit_page=True,
+    )
+
+
+def _rates_table(settings: Settings, outcome: Outcome) -> Table:
+    fy = settings.fiscal_year
+    reports = outcome.reports
+    rows: list[list[Cell]] = []
+    for x in outcome.rates:
+        pending = "ยังไม่ถึงกำหนด"
+        rows.append([
+            f"Q{x.quarter}", calendar.quarter_label(fy, x.quarter),
+            next(r.deadline for r in reports if r.quarter == x.quarter),
+            x.districts, x.due, x.received, x.on_time, x.complete, x.accepted,
+            pending if x.not_yet_due else _pct(x.reporting_rate),
+            pending if x.not_yet_due else _pct(x.on_time_rate),
+            pending if x.not_yet_due else _pct(x.accepted / x.expected if x.expected else None),
+            x.centres_active, x.centres_expected,
+        ])
+    explain = [
+        "วิธีคิด",
+        "ถึงกำหนดแล้ว = อำเภอที่เลยวันกำหนดส่งแล้ว (ไม่นับอำเภอที่ได้รับการยกเว้น)",
+        "อัตราการส่ง (%) = ได้รับแล้ว ÷ ถึงกำหนดแล้ว × 100",
+        "อัตราส่งตรงเวลา (%) = ส่งตรงเวลา ÷ ถึงกำหนดแล้ว × 100",
+        "อัตราผ่านการตรวจ (%) = ผ่านการตรวจ ÷ ถึงกำหนดแล้ว × 100",
+        "ไตรมาสที่ยังไม่ถึงวันกำหนดส่ง แสดง “ยังไม่ถึงกำหนด” แทนร้อยละ",
+    ]
+    rows.append(["~0", *[None] * 13])
+    rows += [[f"~{i + 1}", text, *[None] * 12] for i, text in enumerate(explain)]
+    n = len(outcome.rates)
+    return Table(
+        TAB_RATES,
+        [KEY, "ไตรมาส", "กำหนดส่ง", "อำเภอทั้งหมด", "ถึงกำหนดแล้ว", "ได้รับแล้ว", "ส่งตรงเวลา", "ครบถ้วน",
+         "ผ่านการตรวจ", "อัตราการส่ง (%)", "อัตราส่งตรงเวลา (%)", "อัตราผ่านการตรวจ (%)", "ศูนย์ที่มีกิจกรรม",
+         "ศูนย์ทั้งหมด"],
+        rows,
+        widths=[2, 30, 14, 12, 12, 10, 10, 10, 10, 12, 14, 14, 14, 12],
+        chart={"first_row": 1, "last_row": n, "label_col": 1, "first_col": 9, "last_col": 10},
+    )
 
 
 def log_table(row: list[Cell]) -> Table:
@@ -228,16 +464,18 @@ def log_table(row: list[Cell]) -> Table:
         TAB_LOG,
         [KEY, "เวลา", "ผล", "รายงานที่ได้รับ", "ปัญหา", "ไฟล์ที่ระบุไม่ได้", "ไฟล์ที่อ่านใหม่", "คำขอ API", "ดาวน์โหลด (ไบต์)", "ลองใหม่"],
         [row],
-        widths=[22, 20, 40, 14, 10, 14, 14, 40, 16, 8],
+        widths=[2, 20, 40, 14, 10, 14, 14, 40, 16, 8],
         append_only=True,
+        hidden_key=True,
     )
 
 
 def _report_row(r: Report, tz: dt.tzinfo) -> list[Cell]:
     channels = sorted({"แบบฟอร์ม" if r.responses else "", *("Drive" for f in r.files if f.channel == "drive")} - {""})
     return [
-        r.key, r.district, r.quarter, thai.format_thai_date(r.deadline), status_label(r), r.timeliness,
-        {True: "ครบ", False: "ไม่ครบ", None: ""}[r.complete], thai_datetime(r.submitted_at, tz),
+        r.key, r.district, r.quarter, r.deadline, status_label(r),
+        REVIEW_LABELS.get(r.review or "", "") + (f": {r.review_reason}" if r.review_reason else ""),
+        {True: "ครบ", False: "ไม่ครบ", None: ""}[r.complete], local_time(r.submitted_at, tz),
         ", ".join(channels), ", ".join(f.name for f in r.files), ", ".join(f.name for f in r.superseded),
         len(r.activities), f"{r.centres_active}/{r.centres_expected}",
         "; ".join(p.message for p in r.problems[:5]) + (f" (และอีก {len(r.problems) - 5})" if len(r.problems) > 5 else ""),
@@ -267,15 +505,62 @@ def _dedupe_keys(table: Table) -> None:
     table.rows = list(seen.values())
 
 
-TAB_ARCHIVE = "หมายเหตุที่เก็บไว้"
-
-
 def archive_table(rows: list[list[Cell]]) -> Table:
     """Staff notes whose row is gone (a fixed problem, a corrected activity), kept for good."""
     return Table(
         TAB_ARCHIVE,
-        [KEY, "แท็บเดิม", "ข้อมูลแถวเดิม", "สิ่งที่เจ้าหน้าที่บันทึกไว้"],
+        [KEY, "แท็บเดิม", "ข้อมูลแถวเดิม", "สิ่งที่เจ้าหน้าที่บันทึกไว้", "คอลัมน์ที่บันทึก"],
         rows,
-        widths=[30, 16, 80, 50],
+        widths=[2, 16, 80, 50, 30],
         append_only=True,
+        hidden_key=True,
     )
+
+
+# How a gsync tab is known by its header row when staff renamed it: the key column first, then
+# these headers somewhere (a trailing * matches by how a header starts).
+SIGNATURES: dict[str, tuple[str, ...]] = {
+    TAB_STATUS: ("อำเภอ", "ไตรมาสที่ 1*"),
+    TAB_REPORTS: ("อำเภอ", "ไตรมาส", "กำหนดส่ง", "สถานะ"),
+    TAB_ACTIVITIES: ("ตำบล", "ศูนย์", "กิจกรรม", "ภารกิจ/มิติ"),
+    TAB_CENTRES: ("ชื่อศูนย์", "หมู่ที่", "ประธานศูนย์"),
+    TAB_PROBLEMS: ("รหัสปัญหา", "รายละเอียด"),
+    TAB_UNATTRIBUTED: ("ไฟล์/คำตอบ", "เหตุผล", "ได้รับเมื่อ"),
+    TAB_PLACED: ("ไฟล์/คำตอบ", "นับเป็นรายงานของ"),
+    TAB_RESPONSES: ("ส่งเมื่อ", "แก้ไขล่าสุด", "อีเมล", "นับเป็นรายงาน"),
+    TAB_RATES: ("อัตราการส่ง (%)",),
+    TAB_REVIEWS: ("ผลการตรวจที่บันทึก",),
+    TAB_LOG: ("เวลา", "ผล", "คำขอ API"),
+    TAB_ARCHIVE: ("แท็บเดิม", "ข้อมูลแถวเดิม"),
+}
+
+
+def tab_by_header(header: list[Cell]) -> str | None:
+    """The gsync tab a header row belongs to (a tab staff renamed), or None."""
+    cells = [str(c or "").strip() for c in header]
+    if not cells or cells[0] != KEY:
+        return None
+    for title, sig in SIGNATURES.items():
+        if all(any(c.startswith(s[:-1]) if s.endswith("*") else c == s for c in cells) for s in sig):
+            return title
+    return None
+
+
+def find_renamed(titles: list[str], headers: dict[str, list[Cell]], wanted: list[str]) -> dict[str, str]:
+    """gsync tab -> the tab staff renamed it to, for the wanted tabs that are missing."""
+    out: dict[str, str] = {}
+    for t in titles:
+        if t in wanted:
+            continue
+        mine = tab_by_header(headers.get(t) or [])
+        if mine is not None and mine not in titles and mine not in out:
+            out[mine] = t
+    return out
+
+
+def renamed_notice(gsync_title: str, staff_title: str) -> str:
+    return f"แท็บ “{gsync_title}” ถูกเปลี่ยนชื่อเป็น “{staff_title}”: gsync พบจากหัวตารางและเปลี่ยนกลับเป็นชื่อเดิม ข้อมูลที่เจ้าหน้าที่บันทึกไว้ยังอยู่ครบ"
+
+
+def deleted_notice(gsync_title: str) -> str:
+    return f"แท็บ “{gsync_title}” ถูกลบ: gsync สร้างขึ้นใหม่ สิ่งที่เจ้าหน้าที่บันทึกไว้ในแท็บนั้นหายไปพร้อมแท็บ (ดูจากสำเนาสำรองหรือประวัติเวอร์ชัน)"

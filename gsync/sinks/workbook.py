@@ -7,6 +7,7 @@ with `=`, `+`, `-` or `@` is a string with Excel's quote prefix, never a formula
 
 from __future__ import annotations
 
+import datetime as dt
 import glob
 import logging
 import os
@@ -17,12 +18,24 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import openpyxl
+from openpyxl.chart import BarChart, Reference
+from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from gsync.errors import SinkError
-from gsync.sinks import merge, same_rows
-from gsync.sinks.tables import STATUS_COLOURS, Cell, Table
+from gsync.sinks import merge_all, prepare, same_rows
+from gsync.sinks.tables import (
+    CHECKBOX,
+    SIGNATURES,
+    STATUS_COLOURS,
+    Cell,
+    Table,
+    deleted_notice,
+    find_renamed,
+    renamed_notice,
+)
 
 log = logging.getLogger(__name__)
 
@@ -31,11 +44,19 @@ EXCEL_MAX_CHARS = 32_767  # what one Excel cell holds
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
 _STAFF_FILL = PatternFill("solid", fgColor="FFF9E6")
+# Excel's and LibreOffice's locale code for Thai with the Buddhist calendar and Arabic digits
+# (01 digits, 07 calendar, 041E Thai): a real date cell, shown `13 ธ.ค. 2567`.
+DATE_FORMAT = "[$-107041E]d mmm yyyy"
+DATETIME_FORMAT = "[$-107041E]d mmm yyyy hh:mm"
+_TABS_PROPERTY = "gsync_tabs"  # a custom document property: the tabs gsync wrote, to tell a deleted one
+LIST_MAX = 255  # Excel's limit for a drop-down list typed into the validation itself
 
 
 class WorkbookSink:
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.notices: list[str] = []  # Thai, for the sync log: tabs staff renamed or deleted
+        self._renames: dict[str, str] = {}  # gsync title -> the title staff gave the tab
 
     def read(self) -> dict[str, list[list[Cell]]]:
         if not self.path.exists():
@@ -50,13 +71,30 @@ class WorkbookSink:
         out = {}
         for ws in wb.worksheets:
             out[ws.title] = [list(r) for r in ws.iter_rows(values_only=True)]
+        written = _property(wb, _TABS_PROPERTY)
         wb.close()
+        # A gsync tab staff renamed is found again by its header row, read as gsync's, and gets
+        # its name back on the write; one staff deleted is said in the log and the sync log.
+        self.notices, self._renames = [], {}
+        titles = list(out)
+        wanted = list(SIGNATURES)
+        found = find_renamed(titles, {t: (rows[0] if rows else []) for t, rows in out.items()}, wanted)
+        for mine, theirs in found.items():
+            out[mine] = out.pop(theirs)
+            self._renames[mine] = theirs
+            self.notices.append(renamed_notice(mine, theirs))
+            log.warning("the master's tab %r was renamed to %r; found by its header row, its name is put back", mine, theirs)
+        for mine in (written.split("|") if written else []):
+            if mine and mine not in out:
+                self.notices.append(deleted_notice(mine))
+                log.warning("the master's tab %r was deleted; it is created again (what staff typed in it is gone)", mine)
         return out
 
     def write(self, tables: Sequence[Table], existing: dict[str, list[list[Cell]]]) -> int:
-        merged = {t.title: [[_storable(c) for c in row] for row in merge(t, existing.get(t.title))] for t in tables}
+        tables = prepare(tables, existing, self.notices)
+        merged = {title: [[_storable(c) for c in row] for row in rows] for title, rows in merge_all(tables, existing).items()}
         changed = [t.title for t in tables if not same_rows(merged[t.title], existing.get(t.title) or [])]
-        if not any(not t.append_only and t.title in changed for t in tables) and self.path.exists():
+        if not any(not t.append_only and t.title in changed for t in tables) and self.path.exists() and not self._renames:
             return 0  # only the log would change: nothing to write
         refuse_if_in_use(self.path)
         # Load the existing file and replace only gsync's tabs: staff's own tabs, charts and
@@ -64,12 +102,18 @@ class WorkbookSink:
         wb = openpyxl.load_workbook(self.path) if self.path.exists() else openpyxl.Workbook()
         if not self.path.exists():
             wb.remove(wb.active)
+        for mine, theirs in self._renames.items():
+            if theirs in wb.sheetnames and mine not in wb.sheetnames:
+                wb[theirs].title = mine
         for t in tables:
             index = None
             if t.title in wb.sheetnames:
                 index = wb.sheetnames.index(t.title)
                 wb.remove(wb[t.title])
             _write_sheet(wb.create_sheet(t.title, index), t, merged[t.title])
+        written = [t.title for t in tables]
+        wb.custom_doc_props.props = [p for p in wb.custom_doc_props.props if p.name != _TABS_PROPERTY]
+        wb.custom_doc_props.append(StringProperty(name=_TABS_PROPERTY, value="|".join(written)))
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # A run killed mid-write leaves its temporary file; the run lock says no one else is
         # writing now, so any such file is a dead run's partial copy.
@@ -125,8 +169,19 @@ def _storable(value: Cell) -> Cell:
     return value
 
 
+def _property(wb: openpyxl.Workbook, name: str) -> str:
+    for p in wb.custom_doc_props.props:
+        if p.name == name:
+            return str(p.value or "")
+    return ""
+
+
 def _write_sheet(ws, t: Table, rows: list[list[Cell]]) -> None:  # type: ignore[no-untyped-def]
     fills = {word: PatternFill("solid", fgColor=colour) for word, colour in STATUS_COLOURS}
+    wrap = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")
+    n_gsync, n_all = len(t.headers), len(t.all_headers)
+    long_text = {i + 1 for i, w in enumerate(t.widths) if w >= 18}
     for r_idx, row in enumerate(rows, start=1):
         for c_idx, value in enumerate(row, start=1):
             cell = ws.cell(row=r_idx, column=c_idx)
@@ -137,17 +192,98 @@ def _write_sheet(ws, t: Table, rows: list[list[Cell]]) -> None:  # type: ignore[
                     cell.quotePrefix = True  # and Excel keeps it text when someone edits it
             else:
                 cell.value = value
+                if isinstance(value, dt.datetime):
+                    cell.number_format = DATE_FORMAT if (value.hour, value.minute) == (0, 0) else DATETIME_FORMAT
+                elif isinstance(value, dt.date):
+                    cell.number_format = DATE_FORMAT
+            if r_idx > 1:
+                cell.alignment = top
             if r_idx > 1 and (c_idx - 1) in t.status_columns and isinstance(value, str):
                 fill = next((f for word, f in fills.items() if word in value), None)
                 if fill is not None:
                     cell.fill = fill
-            elif r_idx > 1 and c_idx > len(t.headers):
+                    cell.alignment = wrap
+            elif r_idx > 1 and n_gsync < c_idx <= n_all:
                 cell.fill = _STAFF_FILL
-    for c_idx in range(1, len(t.all_headers) + 1):
+            if r_idx > 1 and c_idx in long_text and isinstance(value, str) and _blocked(row, c_idx):
+                cell.alignment = wrap  # a long file list or problem wraps: the page stays one wide
+    for c_idx in range(1, len(rows[0]) + 1 if rows else n_all + 1):
         cell = ws.cell(row=1, column=c_idx)
         cell.font = Font(bold=True)
-        cell.fill = _HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        cell.fill = _HEADER_FILL if c_idx <= n_gsync else _STAFF_FILL
+        cell.alignment = wrap
         width = t.widths[c_idx - 1] if c_idx - 1 < len(t.widths) else 22
         ws.column_dimensions[get_column_letter(c_idx)].width = width
-    ws.freeze_panes = "B2"
+    ws.row_dimensions[1].height = 33  # two lines of Thai: a header that wraps is seen whole
+    # Rows as tall as their wrapped text (LibreOffice does not size them when it opens the file):
+    # Thai combining marks take no width, so count base characters.
+    for r_idx, row in enumerate(rows[1:], start=2):
+        lines = 1
+        for c_idx, value in enumerate(row, start=1):
+            if isinstance(value, str) and (c_idx in long_text or (c_idx - 1) in t.status_columns) and _blocked(row, c_idx):
+                width = t.widths[c_idx - 1] if c_idx - 1 < len(t.widths) else 22
+                chars = sum(1 for ch in value if not ("\u0e31" <= ch <= "\u0e3a" or "\u0e47" <= ch <= "\u0e4e"))
+                lines = max(lines, min(4, -(-chars // max(width, 1))))
+        if lines > 1:
+            ws.row_dimensions[r_idx].height = 15 * lines
+    if t.hidden_key:
+        ws.column_dimensions["A"].hidden = True
+        ws.freeze_panes = "C2"  # the hidden key and the district beside it stay in view
+    else:
+        ws.freeze_panes = "B2"
+    last_row = max(len(rows), 2)
+    for j, h in enumerate(t.staff):
+        rule = t.validations.get(h)
+        if rule is None:
+            continue
+        choices = ["✓"] if rule == CHECKBOX else list(rule)
+        listed = ",".join(c.replace('"', "") for c in choices)
+        if len(listed) > LIST_MAX:
+            continue  # too many choices to type into a drop-down: staff type the name
+        letter = get_column_letter(n_gsync + j + 1)
+        dv = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True, showErrorMessage=False)
+        dv.promptTitle, dv.prompt = h[:32], ("ใส่ ✓ หรือเว้นว่าง" if rule == CHECKBOX else "เลือกจากรายการ")
+        dv.showInputMessage = True
+        ws.add_data_validation(dv)
+        dv.add(f"{letter}2:{letter}{last_row + 500}")
+    _print_setup(ws, t)
+    if t.chart and len(rows) > t.chart["last_row"]:
+        _chart(ws, t)
+
+
+def _blocked(row: list[Cell], c_idx: int) -> bool:
+    """Long text wraps only where the cell to its right holds something (else it may run on)."""
+    return c_idx < len(row) and row[c_idx] not in (None, "")
+
+
+def _print_setup(ws, t: Table) -> None:  # type: ignore[no-untyped-def]
+    """A4 landscape, the header row on every page, as wide as one page (the status tab: one page)."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 1 if t.fit_page else 0
+    ws.print_title_rows = "1:1"
+    ws.print_options.gridLines = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+    ws.oddFooter.center.text = "&A หน้า &P/&N"
+
+
+def _chart(ws, t: Table) -> None:  # type: ignore[no-untyped-def]
+    """Reporting and on-time rates per quarter, a native bar chart beside the rates table."""
+    c = t.chart or {}
+    chart = BarChart()
+    chart.type = "col"
+    chart.title = "อัตราการส่งและอัตราส่งตรงเวลา (%)"
+    chart.y_axis.title = "ร้อยละ"
+    chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 100
+    data = Reference(ws, min_col=c["first_col"] + 1, max_col=c["last_col"] + 1, min_row=1, max_row=c["last_row"] + 1)
+    labels = Reference(ws, min_col=c["label_col"] + 1, min_row=2, max_row=c["last_row"] + 1)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(labels)
+    for series, colour in zip(chart.series, ("0072B2", "E69F00"), strict=False):  # Okabe-Ito blue, orange
+        series.graphicalProperties.solidFill = colour
+        series.graphicalProperties.line.solidFill = colour
+    chart.height, chart.width = 8, 18
+    ws.add_chart(chart, f"B{c['last_row'] + 10}")
