@@ -168,6 +168,7 @@ def status_document(settings: Settings, result: SyncResult) -> dict[str, Any]:
             for u in o.unattributed
         ],
         "rates": [x.model_dump() for x in o.rates],
+        "collections": [c.status_json() for c in o.collections],
     }
 
 

@@ -13,11 +13,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from gsync import calendar, thai
-from gsync.config import DistrictCfg, Settings
+from gsync import calendar, fiscal, thai
+from gsync.config import CollectionCfg, DistrictCfg, Settings
 from gsync.models import (
     Activity,
     Centre,
+    CollectionReport,
     FileKind,
     FileRef,
     FormResponse,
@@ -43,6 +44,22 @@ MESSAGES = {
     "attachment_unavailable": "ไฟล์แนบในแบบฟอร์มไม่มีในโฟลเดอร์ที่ gsync อ่านได้: ยังตรวจเนื้อหาไม่ได้",
     "district_conflict": "ไฟล์ระบุอำเภอ{found} แต่{where}ระบุอำเภอ{used}",
     "quarter_conflict": "ไฟล์ระบุไตรมาสที่ {found} แต่{where}ระบุไตรมาสที่ {used}",
+    # collections (gsync/collections.py) and fiscal years (gsync/fiscal.py)
+    "wrong_fiscal_year": (
+        "คำตอบไตรมาส “{text}” เป็นของปีงบประมาณ {found} แต่ระบบนี้ติดตามปีงบประมาณ {fy}: "
+        "ตรวจว่าแบบฟอร์มเป็นของปีนี้ (แก้ตัวเลือกไตรมาสในแบบฟอร์ม) แล้วให้อำเภอยืนยันไตรมาสที่รายงาน"
+    ),
+    "no_collection_file": "ไม่มีไฟล์{name}ที่อ่านได้",
+    "tambon_without_centre": "ตำบล{tambon} ไม่มีศูนย์ฯ ระดับตำบลในทะเบียน",
+    "no_district_centre": "ทะเบียนไม่มีศูนย์ฯ ระดับอำเภอ",
+    "missing_chair": "ศูนย์ฯ “{centre}” ไม่ระบุชื่อประธานศูนย์",
+    "missing_phone": "ศูนย์ฯ “{centre}” ไม่ระบุเบอร์โทรศัพท์ (หรือเบอร์อ่านไม่ได้: “{text}”)",
+    "coordinates_outside_thailand": (
+        "พิกัด ({lat}, {lon}) ของศูนย์ฯ “{centre}” อยู่นอกประเทศไทย: "
+        "กรอกละติจูดก่อน แล้วตามด้วยลองจิจูด เช่น 18.29, 99.49"
+    ),
+    "coordinates_outside_province": "พิกัด ({lat}, {lon}) ของศูนย์ฯ “{centre}” อยู่นอกจังหวัด{province}",
+    "missing_lesson_field": "บันทึกองค์ความรู้ “{title}” ไม่ได้กรอก “{label}”",
 }
 
 # Problems that are worth showing but do not make a report incomplete.
@@ -89,6 +106,7 @@ class Outcome:
     unattributed: list[Unattributed]
     rates: list[QuarterRates]
     responses: list[tuple[FormResponse, str | None, int | None, bool]]  # (r, district, quarter, counts)
+    collections: list[CollectionReport] = field(default_factory=list)  # one per collection and district
 
 
 @dataclass
@@ -96,6 +114,8 @@ class _Bucket:
     responses: list[FormResponse] = field(default_factory=list)
     files: list[Incoming] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    foreign: list[FormResponse] = field(default_factory=list)  # responses whose file counts here instead
+    moved_away: set[str] = field(default_factory=set)  # responses whose file counts in another quarter
 
 
 def judge(
@@ -116,7 +136,7 @@ def judge(
 
     for r in sorted(responses, key=lambda r: (r.created_at, r.id)):
         district = thai.match_name(r.answers.get("district", ""), choices)
-        quarter = thai.parse_quarter(r.answers.get("quarter", ""))
+        quarter, other_fy = fiscal.parse_quarter_answer(settings, r.answers.get("quarter", ""))
         if district is None or quarter is None:
             what = "อำเภอ" if district is None else "ไตรมาส"
             unattributed.append(Unattributed(
@@ -137,12 +157,19 @@ def judge(
             ))
             response_rows.append((r, district, quarter, False))
             continue
+        if other_fy is not None:
+            bucket.problems.append(problem(
+                "wrong_fiscal_year", source=r.id, text=r.answers.get("quarter", ""), found=other_fy, fy=fy
+            ))
         bucket.responses.append(r)
         where_response[r.id] = (district, quarter)
         response_rows.append((r, district, quarter, True))
 
+    from gsync import collections as coll  # it builds on this module's helpers
+
     seen: set[str] = set()
     evidence: list[tuple[Incoming, str, str]] = []
+    coll_buckets: dict[coll.BucketKey, coll.Bucket] = defaultdict(coll.Bucket)
     for item in incoming:
         if item.ref.id in seen:
             continue  # the same Drive file through both channels counts once
@@ -152,11 +179,21 @@ def judge(
                 continue  # its response is unattributed or not (yet) accepted
             district, quarter = where_response[item.response_id]
             found = _attribute_file(settings, item, choices)
-            conflicts = _conflicts(found, district, quarter, "แบบฟอร์ม", item.ref.name)
-            buckets[(district, quarter)].files.append(item)
-            buckets[(district, quarter)].problems.extend(conflicts)
+            if (c := coll.collection_of(settings, item)) is not None:
+                header_q = next((q for q, w in found.quarter if w == _WHERE_HEADER), None)
+                q = None if c.due else header_q or quarter
+                coll_buckets[(c.id, district, q)].files.append(item)
+            _place_attachment(buckets, item, found, district, quarter)
             continue
         found = _attribute_file(settings, item, choices)
+        if (c := coll.collection_of(settings, item)) is not None:
+            placed = _claim_for_collection(settings, coll_buckets, c, item, found)
+            if placed is not None:
+                unattributed.append(placed)
+                continue
+            if not found.quarter:
+                continue  # a collection's file never waits for a quarter
+            # with a quarter it also counts where it did before (a register in "ไตรมาส 1/")
         district, quarter, reason, conflicts = _decide(found, item)
         if district is not None and quarter is None and _is_evidence(item):
             evidence.append((item, district, reason))
@@ -186,7 +223,8 @@ def judge(
     for d in settings.districts:
         for q in calendar.quarters_of_year(fy):
             reports.append(_report(settings, d, q, due_dates[q], buckets.get((d.name, q), _Bucket()), staff, now))
-    return Outcome(reports, unattributed, rates(reports, now, tz), response_rows)
+    collection_reports = coll.judge(settings, coll_buckets, staff, now, due_dates)
+    return Outcome(reports, unattributed, rates(reports, now, tz), response_rows, collection_reports)
 
 
 # --- attribution ------------------------------------------------------------------------
@@ -280,6 +318,57 @@ def _decide(found: _Clues, item: Incoming) -> tuple[str | None, int | None, str,
         for other, where in found.quarter[1:] if other != quarter and where != _WHERE_DATES
     ][:1]
     return district, quarter, "", problems
+
+
+def _place_attachment(
+    buckets: dict[tuple[str, int], _Bucket], item: Incoming, found: _Clues, district: str, quarter: int
+) -> None:
+    """A Form attachment counts for the quarter its own header names (the contract's order of
+    trust); when the response named another quarter, both reports show quarter_conflict and the
+    response's totals are checked against the file where it counts. The district stays the
+    response's (the respondent is checked against that district's list), and a header naming
+    another district shows district_conflict on both districts' reports."""
+    name = item.ref.name
+    header_d = next((d for d, w in found.district if w == _WHERE_HEADER), None)
+    header_q = next((q for q, w in found.quarter if w == _WHERE_HEADER), None)
+    target = (district, header_q if header_q is not None else quarter)
+    buckets[target].files.append(item)
+    if header_q is not None and header_q != quarter:
+        p = problem("quarter_conflict", source=name, found=header_q, where="แบบฟอร์ม", used=quarter)
+        buckets[(district, quarter)].problems.append(p)
+        buckets[target].problems.append(p)
+        if item.response_id is not None:
+            buckets[(district, quarter)].moved_away.add(item.response_id)
+            resp = next((r for r in buckets[(district, quarter)].responses if r.id == item.response_id), None)
+            if resp is not None and resp not in buckets[target].foreign:
+                buckets[target].foreign.append(resp)
+    if header_d is not None and header_d != district:
+        p = problem("district_conflict", source=name, found=header_d, where="แบบฟอร์ม", used=district)
+        buckets[target].problems.append(p)
+        buckets[(header_d, target[1])].problems.append(p)
+
+
+def _claim_for_collection(
+    settings: Settings, coll_buckets: dict, c: CollectionCfg, item: Incoming, found: _Clues  # type: ignore[type-arg]
+) -> Unattributed | None:
+    """Put a collection's file in its bucket: it needs a district, never a quarter. Returns the
+    unattributed entry when no district can be found."""
+    from gsync import collections as coll
+
+    if not found.district:
+        return Unattributed(
+            source="drive", id=item.ref.id, name="/".join((*item.ref.folders, item.ref.name)),
+            reason=f"ระบุอำเภอไม่ได้ จากหัวรายงาน โฟลเดอร์ หรือชื่อไฟล์ ({c.name})", received_at=item.ref.received_at,
+        )
+    district = found.district[0][0]
+    quarter = None if c.due else (found.quarter[0][0] if found.quarter else coll.quarter_of_receipt(settings, item))
+    bucket = coll_buckets[(c.id, district, quarter)]
+    bucket.files.append(item)
+    bucket.problems.extend([
+        problem("district_conflict", source=item.ref.name, found=other, where=where, used=district)
+        for other, where in found.district[1:] if other != district
+    ][:1])
+    return None
 
 
 def _conflicts(found: _Clues, district: str, quarter: int, where: str, name: str) -> list[Problem]:
@@ -386,7 +475,9 @@ def _report(
     if not rules.readable_dates:
         problems = [p for p in problems if p.code != "unreadable_date"]
 
-    latest = max(bucket.responses, key=lambda r: (r.last_submitted_at, r.id)) if bucket.responses else None
+    # totals are checked against the file the response's report really is (see _place_attachment)
+    own = [r for r in bucket.responses if r.id not in bucket.moved_away or any(i.response_id == r.id for i in bucket.files)]
+    latest = max(own + bucket.foreign, key=lambda r: (r.last_submitted_at, r.id)) if own or bucket.foreign else None
     questions = settings.form.questions if settings.form else {}
     for r in bucket.responses:
         for f in rules.required_answers:

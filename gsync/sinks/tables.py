@@ -220,7 +220,9 @@ def render(settings: Settings, outcome: Outcome, now: dt.datetime) -> list[Table
           x.centres_active, x.centres_expected] for x in outcome.rates],
         widths=[8, 30, 14, 16, 12, 10, 10, 14, 16, 16, 12],
     )
-    return [status, rep, acts, centres, probs, unatt, resp, rates]
+    from gsync.sinks import collection_tabs  # the [[collections]] columns, rows and tabs
+
+    return collection_tabs.extend(settings, outcome, now, [status, rep, acts, centres, probs, unatt, resp, rates])
 
 
 def log_table(row: list[Cell]) -> Table:
