@@ -84,6 +84,8 @@ class DeadlinesCfg(Section):
 class FormCfg(Section):
     form_id: str | None = None
     csv: Path | None = None
+    # offline: the local copy of the Form's "(File responses)" folder, where CSV links meet their files
+    uploads: Path | None = None
     # gsync field -> question title (defaults: the Lampang Form); ids pin questions by id.
     questions: dict[str, str] = Field(default_factory=lambda: dict(vocab.FORM_QUESTIONS))
     question_ids: dict[str, str] = Field(default_factory=dict)
@@ -311,7 +313,7 @@ def _exactly_one(model: BaseModel, a: str, b: str) -> None:
         raise ValueError(f"set exactly one of '{a}' or '{b}'")
 
 
-_RELATIVE_PATHS = (("form", "csv"), ("drive", "path"), ("sheet", "path"), ("google", "credentials"), ("state", "path"))
+_RELATIVE_PATHS = (("form", "csv"), ("form", "uploads"), ("drive", "path"), ("sheet", "path"), ("google", "credentials"), ("state", "path"))
 
 
 def parse_settings(data: dict[str, Any], *, source: Path | None = None) -> Settings:
