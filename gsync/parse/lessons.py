@@ -49,8 +49,14 @@ def _compact(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+_NUMBERING = re.compile(r"^\s*(?:[(]?[0-9๐-๙]{1,2}[.)]|[-•*])\s*")
+_PLACEHOLDER = re.compile(r"^[\s.…_\-–:]*$")
+
+
 def _label_of(block: str) -> tuple[str, str] | None:
-    """(field, the value's first words on the label's line) when `block` starts with a label."""
+    """(field, the value's first words on the label's line) when `block` starts with a label
+    (a form's own numbering, "๑. ชื่อเรื่อง", is allowed before it)."""
+    block = _NUMBERING.sub("", block, count=1)
     compact = _compact(block)
     for field, labels in LABELS.items():
         for label in labels:
@@ -65,7 +71,8 @@ def _label_of(block: str) -> tuple[str, str] | None:
                 rest = block[i:]
                 if field == "problem":
                     rest = re.sub(r"^\s*ก?เกี่ยวกับ", "", rest)
-                return field, _LABEL_TAIL.sub("", rest, count=1).strip()
+                value = _LABEL_TAIL.sub("", rest, count=1).strip()
+                return field, "" if _PLACEHOLDER.match(value) else value.strip(" .…_")
     return None
 
 
@@ -87,8 +94,8 @@ def records(blocks: Iterable[str]) -> list[LessonRecord]:
 
     for raw in blocks:
         block = raw.strip()
-        if not block:
-            continue
+        if not block or _PLACEHOLDER.match(block):
+            continue  # blank, or the template's dotted line left unfilled
         if _compact(block).startswith(FORM_TITLE):
             close()
             open_field = None

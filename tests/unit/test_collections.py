@@ -327,3 +327,18 @@ def test_a_word_file_that_is_not_a_lessons_form_is_still_no_header() -> None:
     doc.save(buf)
     parsed = parse.parse_file("หนังสือ.docx", buf.getvalue(), SETTINGS)
     assert parsed.kind is FileKind.UNKNOWN and [p.code for p in parsed.problems] == ["no_header"]
+
+
+def test_numbered_labels_and_unfilled_dotted_lines() -> None:
+    import docx
+
+    doc = docx.Document()
+    for line in ["แบบบันทึกองค์ความรู้", "๑. ชื่อผู้ถอดบทเรียน: นายสมชาย อำเภองาว", "๒. เบอร์โทร ..................",
+                 "๓. ชื่อเรื่อง ขยะแลกไข่", "๔. เนื้อเรื่อง", "ชุมชนคัดแยกขยะ", "..........................",
+                 "๕. ขุมความรู้ ______", "๖. แก่นความรู้ การมีส่วนร่วม"]:
+        doc.add_paragraph(line)
+    buf = io.BytesIO()
+    doc.save(buf)
+    (rec,) = parse.parse_file("บันทึก.docx", buf.getvalue(), SETTINGS).lessons
+    assert (rec.reporter, rec.phone, rec.title, rec.story, rec.assets, rec.core) == (
+        "นายสมชาย อำเภองาว", "", "ขยะแลกไข่", "ชุมชนคัดแยกขยะ", "", "การมีส่วนร่วม")
