@@ -24,6 +24,7 @@ Pure: called by `rules.judge` with what it already attributed.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -206,6 +207,10 @@ def _register_problems(
                 out.append(problem("missing_chair", source=src, row=centre.row, centre=label))
             if not thai.normalize_phone(centre.phone).replace(", ", "").isdigit():
                 out.append(problem("missing_phone", source=src, row=centre.row, centre=label, text=centre.phone or "ว่าง"))
+        if c.coordinates and centre.lat is None and (pair := _typed_pair(centre.coords_unread)) is not None:
+            # "99.49, 18.29": swapped, or not a position on Earth at all
+            out.append(problem("coordinates_outside_thailand", source=src, row=centre.row, centre=label,
+                               lat=pair[0], lon=pair[1]))
         if c.coordinates and centre.lat is not None and centre.lon is not None:
             where = {"source": src, "row": centre.row, "centre": label, "lat": centre.lat, "lon": centre.lon}
             if not inside(centre.lat, centre.lon, THAILAND_BBOX):
@@ -217,6 +222,11 @@ def _register_problems(
     if c.every_tambon:
         out.extend(problem("tambon_without_centre", tambon=t) for t in d.tambons if t not in covered)
     return out
+
+
+def _typed_pair(text: str) -> tuple[str, str] | None:
+    numbers = re.findall(r"[+-]?\d+(?:\.\d+)?", thai.to_arabic_digits(text))
+    return (numbers[0], numbers[1]) if len(numbers) == 2 else None
 
 
 def _activity_problems(

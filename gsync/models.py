@@ -102,6 +102,7 @@ class Centre(Frozen):
     lat: float | None = None
     lon: float | None = None
     note: str = ""
+    coords_unread: str = ""  # the พิกัด cell as typed, when it has numbers but no valid lat, lon pair
 
 
 class FileKind(StrEnum):

@@ -342,3 +342,14 @@ def test_numbered_labels_and_unfilled_dotted_lines() -> None:
     (rec,) = parse.parse_file("บันทึก.docx", buf.getvalue(), SETTINGS).lessons
     assert (rec.reporter, rec.phone, rec.title, rec.story, rec.assets, rec.core) == (
         "นายสมชาย อำเภองาว", "", "ขยะแลกไข่", "ชุมชนคัดแยกขยะ", "", "การมีส่วนร่วม")
+
+
+def test_swapped_coordinates_are_outside_thailand_too() -> None:
+    s = settings(collections=[REGISTER_COLLECTION])
+    swapped = centre("แม่ตีบ").model_copy(update={"coords_unread": "99.49, 18.29"})  # lat > 90: no position
+    blank = centre("บ้านหวด").model_copy(update={"coords_unread": "-"})
+    rows = [centre("บ้านหวด", level="district"), blank, swapped]
+    out = judge(s, [], [file("ทะเบียน งาว.xlsx", dt.datetime(2024, 11, 1, tzinfo=UTC), register("งาว", rows))],
+                StaffInput(), NOW)
+    (p,) = collection(out, "centre_location").problems
+    assert p.code == "coordinates_outside_thailand" and "(99.49, 18.29)" in p.message
