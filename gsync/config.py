@@ -328,7 +328,7 @@ def parse_settings(data: dict[str, Any], *, source: Path | None = None) -> Setti
     base = source.resolve().parent
     updates: dict[str, Any] = {"source_file": source.resolve()}
     for section, key in _RELATIVE_PATHS:
-        sect = getattr(settings, section)
+        sect = updates.get(section, getattr(settings, section))  # two paths may share a section
         value = getattr(sect, key) if sect is not None else None
         if value is not None and not Path(value).is_absolute():
             updates[section] = sect.model_copy(update={key: base / value})

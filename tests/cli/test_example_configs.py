@@ -185,3 +185,40 @@ def test_nongkhai_2567(tmp_path: Path) -> None:
     unknown = next(p for r in doc["reports"] if (r["district"], r["quarter"]) == (thabo, 3)
                    for p in r["problems"] if p["code"] == "unknown_category")
     assert "การศึกษา" in unknown["message"]
+
+
+def test_lampang_2569(tmp_path: Path) -> None:
+    config, s = copy_config("lampang-2569.toml", tmp_path / "lampang")
+    root = tmp_path / "lampang"
+    inbox = root / "inbox"
+    kokha, ngao, thoen = "เกาะคา", "งาว", "เถิน"
+    put(inbox, f"{kokha} ไตรมาส1.xlsx", report(s, kokha, 1, rows(s, kokha, 1, 1)), at(2025, 12, 15, 23, 59))
+    q1 = rows(s, ngao, 1, 2)
+    # the Form's attachment, only in the copy of its "(File responses)" folder
+    put(root / "form-uploads" / "แนบแบบรายงานผลการดำเนินงาน (File responses)", "รายงาน - นางสาวรายงาน ตัวอย่าง.xlsx",
+        report(s, ngao, 1, q1), at(2025, 12, 12, 9, 50))
+    put(inbox, f"{thoen} ไตรมาส1.xlsx", report(s, thoen, 1, rows(s, thoen, 1, 3)), at(2025, 12, 16, 0, 5))
+    put(inbox, "ถอดบทเรียน/เกาะคา.docx", lessons_docx([Lesson(
+        "ศูนย์ผู้นำจิตอาสาพัฒนาชุมชนอำเภอเกาะคา", "054-281-000", "ธนาคารแบ่งปันแรงงาน", "แรงงานในชุมชน",
+        "ตำบลศาลา อำเภอเกาะคา จังหวัดลำปาง", ["เอามื้อสามัคคีทุกเดือน"], ["๑. เอามื้อสามัคคี"], ["๑. จิตอาสา"])]),
+        at(2026, 1, 5))
+    write_csv(root, [
+        form_line("2025/12/12 10:00:00 AM GMT+7", ngao, "ไตรมาสที่ 1 (ต.ค. - ธ.ค. 2568)", q1)[:-1]
+        + ["https://drive.google.com/open?id=1NgaoQ1UploadAbCdEf"],
+        form_line("2025/12/10 10:00:00 AM GMT+7", thoen, "ไตรมาสที่ 1 (ต.ค. - ธ.ค. 2567)", None),  # FY2568's Form
+    ])
+    doc = judged(config, "2026-01-10T09:00:00+07:00")
+    assert doc["fiscal_year"] == 2569
+    quarterly, _ = facts(doc)
+    assert quarterly[(kokha, 1)] == ("on_time", True, set())  # 23:59 on Mon 15 Dec 2568
+    assert quarterly[(ngao, 1)] == ("on_time", True, set())  # the Form's file, read from the copy
+    assert quarterly[(thoen, 1)] == ("on_time", False, {"wrong_fiscal_year"})  # the Form's answer came first
+    assert quarterly[("แจ้ห่ม", 1)] == ("missing", None, set())
+    assert quarterly[("แจ้ห่ม", 2)] == ("not_yet_due", None, set())
+    assert {(r["quarter"], r["deadline"]) for r in doc["reports"]} == {
+        (1, "2025-12-15"), (2, "2026-03-13"), (3, "2026-06-15"), (4, "2026-09-15")}
+    lessons = {(c["district"], c["quarter"]): (c["timeliness"], c["complete"]) for c in doc["collections"]}
+    assert len(lessons) == 13 * 4
+    assert lessons[(kokha, 2)] == ("on_time", True)  # received 5 Jan 2569: counts for Q2 (due 13 Mar), early
+    assert lessons[(kokha, 1)] == ("missing", None)
+    assert lessons[(ngao, 2)] == ("not_yet_due", None)
