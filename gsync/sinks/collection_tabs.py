@@ -113,11 +113,17 @@ def lessons_table(reports: Iterable[CollectionReport]) -> Table:
         names = {f.id: f.name for f in r.files}
         for file_id, x in r.lessons:
             t.rows.append([
-                _hash(r.key, file_id, x.index, thai.name_key(x.title)), r.district, column_title(r), x.title,
-                x.reporter, x.phone, x.problem, x.place, x.story, x.assets, x.core, x.strategy, x.theory,
+                _hash(r.key, file_id, x.index, thai.name_key(x.title)), r.district, column_title(r),
+                *(_one_line(v) for v in (x.title, x.reporter, x.phone, x.problem, x.place, x.story, x.assets,
+                                         x.core, x.strategy, x.theory)),
                 names.get(file_id, file_id), x.index,
             ])
     return t
+
+
+def _one_line(text: str) -> str:
+    """A record's lines side by side: a cell of one line reads the same in every sheet program."""
+    return " ".join(line.strip() for line in text.splitlines() if line.strip())
 
 
 def _status_columns(status: Table, reports: list[CollectionReport]) -> None:
@@ -133,7 +139,7 @@ def _status_columns(status: Table, reports: list[CollectionReport]) -> None:
         status.headers.append(title)
         status.status_columns.append(len(status.headers) - 1)
         if status.widths:
-            status.widths.append(30)
+            status.widths.append(min(60, max(30, len(title) + 4)))
         for row in status.rows:
             row.insert(len(status.headers) - 1, cells.get((str(row[district_col]), title), ""))
 
