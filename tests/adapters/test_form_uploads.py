@@ -24,7 +24,7 @@ from gsync import demo, synth
 from gsync.cli import main
 from gsync.models import FileRef, FormResponse
 from gsync.sources.form_uploads import UploadMirror
-from tests.collections_support import put
+from tests.collections_support import put, register_xlsx
 from tests.fakes.province import load_demo_into_fake, write_google_config
 
 NOW = "2025-04-20T09:00:00+07:00"
@@ -32,6 +32,13 @@ BKK = ZoneInfo("Asia/Bangkok")
 UTC = dt.UTC
 T = demo.lampang_districts()
 QUESTION = "แนบแบบรายงานผลการดำเนินงาน"
+COLLECTION = """
+[[collections]]
+id = "centre_location"
+name = "รายงานสถานที่ตั้งศูนย์ผู้นำจิตอาสาพัฒนาชุมชน"
+kind = "register"
+due = 2024-11-22
+"""
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -57,6 +64,11 @@ def cases() -> list[dict[str, Any]]:
          "uploaded": dt.datetime(2025, 3, 10, 13, 0, tzinfo=BKK), "sent": dt.datetime(2025, 3, 10, 14, 30, tzinfo=BKK),
          "totals": (totals(wangnuea)[0], totals(wangnuea)[1], "999")},
         # the officer picked ไตรมาสที่ 1, but attached the Q2 report
+        # a centre register sent through the Form (its quarter answer Q2): it counts for the collection
+        {"district": "เมืองปาน", "quarter": 2, "reporter": "นายทะเบียน ศูนย์ดี", "email": "muangpan.cdd@example.go.th",
+         "file": "ทะเบียนศูนย์ เมืองปาน", "content": register_xlsx("เมืองปาน", "ลำปาง", T["เมืองปาน"]),
+         "uploaded": dt.datetime(2024, 11, 21, 15, 0, tzinfo=BKK), "sent": dt.datetime(2024, 11, 21, 15, 3, tzinfo=BKK),
+         "totals": ("", "", "")},
         {"district": "สบปราบ", "quarter": 1, "reporter": "นางสมศรี มีสุข", "email": "sobprap.cdd@example.go.th",
          "file": "สบปราบ รายงาน", "content": synth.activity_xlsx("สบปราบ", "ลำปาง", 2, sobprap),
          "uploaded": dt.datetime(2025, 3, 5, 8, 55, tzinfo=BKK), "sent": dt.datetime(2025, 3, 5, 9, 0, tzinfo=BKK),
@@ -98,12 +110,13 @@ def test_offline_mirror_and_google_give_the_same_status(google_server: tuple[Any
                          f"https://drive.google.com/open?id={fid}", "", "", ""])
     add_to_csv(demo_dir, csv_rows)
     offline_config.write_text(offline_config.read_text(encoding="utf-8").replace(
-        'csv = "responses.csv"', f'csv = "responses.csv"\nuploads = "{mirror}"'), encoding="utf-8")
+        'csv = "responses.csv"', f'csv = "responses.csv"\nuploads = "{mirror}"') + COLLECTION, encoding="utf-8")
 
     code, offline = run("status", "--config", str(offline_config), "--now", NOW, "--json")
     assert code == 0
     (tmp_path / "google").mkdir()
-    google_config = write_google_config(tmp_path / "google", base_url, ids, demo_dir=demo_dir, service_account=fake)
+    google_config = write_google_config(tmp_path / "google", base_url, ids, demo_dir=demo_dir, service_account=fake,
+                                        extra=COLLECTION)
     code, online = run("status", "--config", str(google_config), "--now", NOW, "--json")
     assert code == 0
     off, on = json.loads(offline), json.loads(online)
@@ -118,8 +131,15 @@ def test_offline_mirror_and_google_give_the_same_status(google_server: tuple[Any
         # the docx of 9 Dec still makes Q1 on time; the Form's Q1 answer with a Q2 file is a conflict on both
         assert report(doc, "สบปราบ", 1) == ("on_time", False, ["quarter_conflict"], "2024-12-09T10:00:00+07:00")
         assert report(doc, "สบปราบ", 2) == ("on_time", False, ["quarter_conflict"], "2025-03-05T09:00:00+07:00")
+        assert report(doc, "เมืองปาน", 2) == ("on_time", False, ["no_report_file"], "2024-11-21T15:03:00+07:00")
+        muangpan = next(c for c in doc["collections"] if c["district"] == "เมืองปาน")
+        assert (muangpan["timeliness"], muangpan["complete"], muangpan["submitted_at"]) == (
+            "on_time", True, "2024-11-21T15:03:00+07:00")
+        hangchat = next(c for c in doc["collections"] if c["district"] == "ห้างฉัตร")  # the demo's, via Drive
+        assert (hangchat["timeliness"], hangchat["complete"]) == ("on_time", True)
     assert off["reports"] == on["reports"]
-    assert off["collections"] == on["collections"] == []
+    assert off["collections"] == on["collections"]
+    assert len(off["collections"]) == 13
     assert sorted(u["name"] for u in off["unattributed"]) == sorted(u["name"] for u in on["unattributed"])
 
 
