@@ -95,6 +95,22 @@ def quarter_of_receipt(settings: Settings, item: rules.Incoming) -> int:
     return q
 
 
+def nearest(item: rules.Incoming, district: str, buckets: dict[BucketKey, Bucket]) -> BucketKey | None:
+    """The collection a photo with no quarter belongs to: a file of it in the same folder, uploaded
+    within a week (as rules does for quarterly reports)."""
+    best: tuple[dt.timedelta, BucketKey] | None = None
+    for key, bucket in buckets.items():
+        if key[1] != district:
+            continue
+        for other in bucket.files:
+            if other.ref.folders != item.ref.folders or rules._is_evidence(other):
+                continue
+            gap = abs(other.ref.received_at - item.ref.received_at)
+            if gap <= rules.EVIDENCE_WINDOW and (best is None or gap < best[0]):
+                best = (gap, key)
+    return best[1] if best else None
+
+
 def judge(
     settings: Settings,
     buckets: dict[BucketKey, Bucket],

@@ -209,6 +209,9 @@ def judge(
 
     for item, district, reason in evidence:
         quarter = _nearest_report(item, district, buckets)
+        if quarter is None and (ckey := coll.nearest(item, district, coll_buckets)) is not None:
+            coll_buckets[ckey].files.append(item)  # a photo beside a register or a lessons record
+            continue
         if quarter is None:
             unattributed.append(Unattributed(
                 source="drive", id=item.ref.id, name="/".join((*item.ref.folders, item.ref.name)),

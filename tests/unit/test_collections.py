@@ -353,3 +353,13 @@ def test_swapped_coordinates_are_outside_thailand_too() -> None:
                 StaffInput(), NOW)
     (p,) = collection(out, "centre_location").problems
     assert p.code == "coordinates_outside_thailand" and "(99.49, 18.29)" in p.message
+
+
+def test_a_photo_beside_a_register_goes_with_it() -> None:
+    s = settings(collections=[REGISTER_COLLECTION])
+    reg = file("ทะเบียน.xlsx", dt.datetime(2024, 11, 1, tzinfo=UTC), register(None, FULL_REGISTER), folders=("งาว",))
+    photo = file("IMG_2031.jpg", dt.datetime(2024, 11, 2, tzinfo=UTC), ParsedFile(kind=FileKind.EVIDENCE), folders=("งาว",))
+    out = judge(s, [], [reg, photo], StaffInput(), NOW)
+    assert out.unattributed == []
+    c = collection(out, "centre_location")
+    assert [f.name for f in c.files] == ["ทะเบียน.xlsx", "IMG_2031.jpg"] and c.complete is True
