@@ -14,6 +14,7 @@ Pure: no I/O.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable
 
 from gsync import collections as coll
@@ -33,13 +34,19 @@ from gsync.sinks.tables import (
     TAB_STATUS,
     Cell,
     Table,
-    _hash,
-    _pct,
     thai_datetime,
 )
 
 TAB_LESSONS = "องค์ความรู้"
 LEVELS = {"district": "ระดับอำเภอ", "subdistrict": "ระดับตำบล"}
+
+
+def _hash(*parts: object) -> str:
+    return hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:12]
+
+
+def _pct(x: float | None) -> float | str:
+    return "" if x is None else round(100 * x, 1)
 
 
 def status_label(r: CollectionReport) -> str:
