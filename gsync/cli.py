@@ -106,10 +106,13 @@ def _sync(settings: Settings, now: dt.datetime, *, dry_run: bool, full: bool = F
         state = State(state_path)
         try:
             built = adapters.build(settings, state)
-            return sync.run(
+            result = sync.run(
                 settings, form=built.form, drive=built.drive, attachments=built.attachments, sink=built.sink,
                 state=state, now=now, dry_run=dry_run, accounting=built.accounting,
             )
+            if not dry_run and settings.sheet.path is not None:
+                _write_map(settings, result, now, None, quiet=True)  # the centres map, beside the offline master
+            return result
         finally:
             state.close()
 
@@ -125,8 +128,6 @@ def sync_cmd(config_path: Path, now_text: str | None, dry_run: bool, full: bool)
     now = _parse_now(now_text, settings)
     result = _sync(settings, now, dry_run=dry_run, full=full)
     _print_summary(result, settings, dry_run)
-    if not dry_run and settings.sheet.path is not None:
-        _write_map(settings, result, now, None, quiet=True)  # the centres map, beside the offline master
     if result.needs_attention:
         sys.exit(EXIT_ATTENTION)
 
@@ -201,10 +202,18 @@ def _write_map(settings: Settings, result: SyncResult, now: dt.datetime, out: Pa
     if out is None:
         base = settings.sheet.path or (settings.source_file or Path("centres.toml")).with_name("master.xlsx")
         out = base.with_name(base.stem + "-centres.kml")
-    for path, data in ((out, maps.kml(settings, quarter, points)), (out.with_suffix(".csv"), maps.csv_text(points).encode("utf-8-sig"))):
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+    try:
+        for path, data in ((out, maps.kml(settings, quarter, points)),
+                           (out.with_suffix(".csv"), maps.csv_text(points).encode("utf-8-sig"))):
+            tmp = path.with_name(path.name + ".tmp")
+            tmp.write_bytes(data)
+            tmp.replace(path)
+    except OSError as e:
+        message = f"cannot write the centres map {out}: {e.strerror}; check the folder exists and is writable"
+        if quiet:  # the sync itself succeeded: the map waits for the next run
+            log.warning("%s", message)
+            return
+        raise click.ClickException(message) from None
     line = f"map: {out} and {out.with_suffix('.csv')} ({len(points)} centres; import into Google My Maps)"
     if quiet:
         log.info("%s", line)

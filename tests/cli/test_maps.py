@@ -78,3 +78,10 @@ def test_district_typed_text_is_escaped_and_never_a_formula() -> None:
     rows = list(csv.reader(io.StringIO(maps.csv_text(pts))))
     assert rows[1][0] == '\'=HYPERLINK("http://x") <b>&' and rows[1][4] == "'@SUM(1)"
     assert maps.last_quarter(settings, [], dt.datetime(2025, 5, 1, tzinfo=dt.UTC)) == 3
+
+
+def test_an_unwritable_map_is_one_line_not_a_traceback(lampang: Path, tmp_path: Path) -> None:  # noqa: F811
+    result = CliRunner().invoke(main, ["map", "--config", str(lampang), "--now", NOW,
+                                       "--out", str(tmp_path / "no-such-folder" / "m.kml")])
+    assert result.exit_code == 1
+    assert "cannot write the centres map" in result.output and "Traceback" not in result.output
