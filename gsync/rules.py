@@ -374,17 +374,6 @@ def _claim_for_collection(
     return None
 
 
-def _conflicts(found: _Clues, district: str, quarter: int, where: str, name: str) -> list[Problem]:
-    out = []
-    header_d = [d for d, w in found.district if w == _WHERE_HEADER]
-    if header_d and header_d[0] != district:
-        out.append(problem("district_conflict", source=name, found=header_d[0], where=where, used=district))
-    header_q = [q for q, w in found.quarter if w == _WHERE_HEADER]
-    if header_q and header_q[0] != quarter:
-        out.append(problem("quarter_conflict", source=name, found=header_q[0], where=where, used=quarter))
-    return out
-
-
 def find_district(text: str, choices: dict[str, list[str]]) -> str | None:
     """The district named inside free text (a file or folder name): the longest name found wins."""
     key = thai.name_key(text)
