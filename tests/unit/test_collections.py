@@ -363,3 +363,27 @@ def test_a_photo_beside_a_register_goes_with_it() -> None:
     assert out.unattributed == []
     c = collection(out, "centre_location")
     assert [f.name for f in c.files] == ["ทะเบียน.xlsx", "IMG_2031.jpg"] and c.complete is True
+
+
+LABEL_WORDS = ["แบบบันทึกองค์ความรู้", "ชื่อผู้ถอดบทเรียน", "เบอร์โทร", "ชื่อเรื่อง", "เนื้อเรื่อง", "ขุมความรู้",
+               "แก่นความรู้", "กลยุทธ์ในการทำงาน", "แนวคิดทฤษฎี", "๑.", "....", ":", " ", "อำเภองาว", "(Core Competency)"]
+
+
+def test_lessons_records_never_crash_and_never_empty() -> None:
+    from hypothesis import given, settings as hsettings, strategies as st
+
+    from gsync.parse import lessons
+
+    block = st.lists(st.sampled_from(LABEL_WORDS) | st.text(max_size=12), max_size=4).map("".join)
+
+    @hsettings(max_examples=200, deadline=None, database=None)
+    @given(st.lists(block, max_size=30))
+    def check(blocks: list[str]) -> None:
+        recs = lessons.records(blocks)
+        assert all(r.index == i for i, r in enumerate(recs, 1))
+        for r in recs:  # a record is never empty, and every value is one cleaned text
+            assert any(getattr(r, f) for f in ("reporter", "phone", "title", "problem", "place", "story",
+                                                 "assets", "core", "strategy", "theory"))
+        lessons.district_hint(recs)
+
+    check()
