@@ -370,7 +370,9 @@ LABEL_WORDS = ["แบบบันทึกองค์ความรู้", "
 
 
 def test_lessons_records_never_crash_and_never_empty() -> None:
-    from hypothesis import given, settings as hsettings, strategies as st
+    from hypothesis import given
+    from hypothesis import settings as hsettings
+    from hypothesis import strategies as st
 
     from gsync.parse import lessons
 
