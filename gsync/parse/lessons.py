@@ -114,11 +114,13 @@ def records(blocks: Iterable[str]) -> list[LessonRecord]:
             current.setdefault(open_field, []).append(block)
     close()
     result = []
-    for i, rec in enumerate(out, 1):
+    for rec in out:
         values = {f: "\n".join(thai.clean(x) for x in lines if thai.clean(x)) for f, lines in rec.items()}
+        if not any(values.values()):
+            continue  # only invisible characters: nothing was filled in
         phone = values.get("phone", "")
         values["phone"] = thai.normalize_phone(phone) if phone else ""
-        result.append(LessonRecord(index=i, **values))
+        result.append(LessonRecord(index=len(result) + 1, **values))
     return result
 
 
