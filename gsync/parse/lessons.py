@@ -113,7 +113,7 @@ def records(blocks: Iterable[str]) -> list[LessonRecord]:
         if open_field is not None:
             current.setdefault(open_field, []).append(block)
     close()
-    result = []
+    result: list[LessonRecord] = []
     for rec in out:
         values = {f: "\n".join(thai.clean(x) for x in lines if thai.clean(x)) for f, lines in rec.items()}
         if not any(values.values()):
