@@ -14,6 +14,7 @@ from gsync.sinks import MasterSink
 from gsync.sinks.workbook import WorkbookSink
 from gsync.sources import DriveSource, FormSource
 from gsync.sources.drive_folder import FolderDriveSource
+from gsync.sources.form_uploads import UploadMirror
 from gsync.sources.forms_csv import CsvFormSource
 from gsync.state import State
 
@@ -36,9 +37,12 @@ def build(settings: Settings, state: State, accounting: Accounting | None = None
         google = GoogleClients.from_settings(settings, acct)
 
     form: FormSource | None = None
+    uploads: UploadMirror | None = None
     if settings.form is not None:
         if settings.form.csv is not None:
-            form = CsvFormSource(settings.form.csv, settings.form.questions, settings.tz)
+            if settings.form.uploads is not None:
+                uploads = UploadMirror(settings.form.uploads)
+            form = CsvFormSource(settings.form.csv, settings.form.questions, settings.tz, uploads)
         else:
             from gsync.sources.forms_api import ApiFormSource
 
@@ -56,6 +60,8 @@ def build(settings: Settings, state: State, accounting: Accounting | None = None
         attachments = api_drive
         if settings.drive is not None and settings.drive.folder_id is not None:
             drive = api_drive
+    if uploads is not None:
+        attachments = uploads  # offline Form attachments, from the "(File responses)" mirror
 
     sink: MasterSink
     if settings.sheet.path is not None:

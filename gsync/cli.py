@@ -170,11 +170,14 @@ def _sync(settings: Settings, now: dt.datetime, *, dry_run: bool, full: bool = F
         try:
             built = adapters.build(settings, state)
             with _progress() as progress:
-                return sync.run(
+                result = sync.run(
                     settings, form=built.form, drive=built.drive, attachments=built.attachments, sink=built.sink,
                     state=state, now=now, dry_run=dry_run, accounting=built.accounting, progress=progress,
                     accept_drop=accept_drop,
                 )
+            if not dry_run and settings.sheet.path is not None:
+                _write_map(settings, result, now, None, quiet=True)  # the centres map, beside the offline master
+            return result
         finally:
             state.close()
 
@@ -294,6 +297,7 @@ def status_document(settings: Settings, result: SyncResult) -> dict[str, Any]:
             for u in o.unattributed
         ],
         "rates": [x.model_dump() for x in o.rates],
+        "collections": [c.status_json() for c in o.collections],
     }
 
 
@@ -317,6 +321,47 @@ def _print_table(settings: Settings, result: SyncResult) -> None:
         click.echo(f"Q{x.quarter}: ได้รับ {x.received}/{x.expected} ({rate}), ตรงเวลา {x.on_time}")
     if result.outcome.unattributed:
         click.echo(f"ไฟล์/คำตอบที่ระบุอำเภอหรือไตรมาสไม่ได้: {len(result.outcome.unattributed)}")
+
+
+def _write_map(settings: Settings, result: SyncResult, now: dt.datetime, out: Path | None, *, quiet: bool = False) -> None:
+    from gsync import maps
+
+    quarter, points = maps.points(settings, result.outcome, now)
+    if quiet and not points:
+        return
+    if out is None:
+        base = settings.sheet.path or (settings.source_file or Path("centres.toml")).with_name("master.xlsx")
+        out = base.with_name(base.stem + "-centres.kml")
+    try:
+        for path, data in ((out, maps.kml(settings, quarter, points)),
+                           (out.with_suffix(".csv"), maps.csv_text(points).encode("utf-8-sig"))):
+            tmp = path.with_name(path.name + ".tmp")
+            tmp.write_bytes(data)
+            tmp.replace(path)
+    except OSError as e:
+        message = f"cannot write the centres map {out}: {e.strerror}; check the folder exists and is writable"
+        if quiet:  # the sync itself succeeded: the map waits for the next run
+            log.warning("%s", message)
+            return
+        raise click.ClickException(message) from None
+    line = f"map: {out} and {out.with_suffix('.csv')} ({len(points)} centres; import into Google My Maps)"
+    if quiet:
+        log.info("%s", line)
+    else:
+        click.echo(line)
+
+
+@main.command("map")
+@config_option
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write the KML (the CSV goes beside it). Default: beside the master workbook.")
+@handle_errors
+def map_cmd(config_path: Path, now_text: str | None, out: Path | None) -> None:
+    """Write the centres from the registers as a KML and a CSV for Google My Maps / Google Earth."""
+    settings = load_settings(config_path)
+    now = _parse_now(now_text, settings)
+    result = _sync(settings, now, dry_run=True)
+    _write_map(settings, result, now, out)
 
 
 @main.command("demo")

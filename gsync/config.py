@@ -11,7 +11,7 @@ import datetime as dt
 import difflib
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -31,6 +31,15 @@ class ProvinceCfg(Section):
     name: str
     fiscal_year: int = Field(description="Buddhist Era, e.g. 2568")
     timezone: str = "Asia/Bangkok"
+    # [south, west, north, east] in degrees: centre coordinates outside it are flagged
+    bbox: list[float] | None = None
+
+    @field_validator("bbox")
+    @classmethod
+    def _box(cls, v: list[float] | None) -> list[float] | None:
+        if v is not None and (len(v) != 4 or not (v[0] < v[2] and v[1] < v[3])):
+            raise ValueError("must be [south, west, north, east], e.g. [17.2, 98.9, 19.5, 100.2] for Lampang")
+        return v
 
     @field_validator("fiscal_year")
     @classmethod
@@ -84,6 +93,8 @@ class DeadlinesCfg(Section):
 class FormCfg(Section):
     form_id: str | None = None
     csv: Path | None = None
+    # offline: the local copy of the Form's "(File responses)" folder, where CSV links meet their files
+    uploads: Path | None = None
     # gsync field -> question title (defaults: the Lampang Form); ids pin questions by id.
     questions: dict[str, str] = Field(default_factory=lambda: dict(vocab.FORM_QUESTIONS))
     question_ids: dict[str, str] = Field(default_factory=dict)
@@ -102,6 +113,17 @@ class FormCfg(Section):
     def _entry_number(cls, v: object) -> object:
         if isinstance(v, str):  # "entry.1234567890", as it appears in a pre-filled link
             return v.strip().removeprefix("entry.")
+        return v
+
+    # The quarter question's four choices, Q1 first; default: derived from the fiscal year
+    # ("ไตรมาสที่ 1 (ต.ค. - ธ.ค. 2568)" ... for FY2569).
+    quarter_choices: list[str] | None = None
+
+    @field_validator("quarter_choices")
+    @classmethod
+    def _four(cls, v: list[str] | None) -> list[str] | None:
+        if v is not None and len(v) != 4:
+            raise ValueError("list the four choices of the quarter question, Q1 first")
         return v
 
     @field_validator("questions")
@@ -222,6 +244,46 @@ class SafetyCfg(Section):
     max_drop: float = Field(0.5, ge=0.0, le=1.0, description="largest accepted drop, 0.5 = half")
 
 
+LESSON_FIELDS = ("reporter", "phone", "title", "problem", "place", "story", "assets", "core", "strategy", "theory")
+
+
+class CollectionCfg(Section):
+    """A deliverable beyond the quarterly report (contract section 8), judged by gsync/collections.py."""
+
+    id: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", description="the key in JSON, e.g. centre_location")
+    name: str
+    kind: Literal["register", "lessons", "activity"]
+    due: dt.date | None = None  # None: due every quarter, by the quarterly deadline rule
+    # words in a file or folder name that mark this collection's files (an activity collection
+    # needs them: its files look like the quarterly report)
+    keywords: list[str] = Field(default_factory=list)
+    # completeness rules
+    every_tambon: bool = True  # register: every sub-district has a centre row
+    district_centre: bool = True  # register: the district-level centre is listed
+    chair_and_phone: bool = True  # register: every centre has its chair person and phone
+    coordinates: bool = True  # register: coordinates, when given, inside Thailand / the bbox
+    required_fields: list[str] = Field(
+        default_factory=lambda: ["reporter", "phone", "title", "story", "assets", "core"]
+    )  # lessons: fields every record must fill
+
+    @field_validator("required_fields")
+    @classmethod
+    def _known_fields(cls, v: list[str]) -> list[str]:
+        unknown = [f for f in v if f not in LESSON_FIELDS]
+        if unknown:
+            raise ValueError(f"unknown field {unknown[0]!r}; fields are: {', '.join(LESSON_FIELDS)}")
+        return v
+
+    @model_validator(mode="after")
+    def _activity_keywords(self) -> CollectionCfg:
+        if self.kind == "activity" and not self.keywords:
+            raise ValueError(
+                f"collection {self.id!r}: an activity collection needs keywords (words in its file "
+                "or folder names, e.g. keywords = [\"วันแม่\"]) to tell its files from the quarterly report"
+            )
+        return self
+
+
 class StateCfg(Section):
     path: Path = Path(".gsync/state.sqlite")
 
@@ -241,6 +303,7 @@ class Settings(Section):
     limits: LimitsCfg = LimitsCfg()
     safety: SafetyCfg = SafetyCfg()
     state: StateCfg = StateCfg()
+    collections: list[CollectionCfg] = Field(default_factory=list)
     source_file: Path | None = None  # where this was loaded from (set by load_settings)
 
     @model_validator(mode="after")
@@ -251,6 +314,10 @@ class Settings(Section):
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise ValueError(f"district {dupes[0]!r} is listed twice under [[districts]]")
+        ids = [c.id for c in self.collections]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"collection id {dupes[0]!r} is listed twice under [[collections]]")
         return self
 
     @property
@@ -273,6 +340,14 @@ class Settings(Section):
                 aliases.append("เมือง")
             out[d.name] = aliases
         return out
+
+    def quarter_choices(self) -> dict[int, str]:
+        """The Form's quarter choices: configured, or derived from the fiscal year."""
+        from gsync import calendar
+
+        if self.form is not None and self.form.quarter_choices:
+            return dict(enumerate(self.form.quarter_choices, start=1))
+        return {q: calendar.quarter_label(self.fiscal_year, q) for q in calendar.QUARTERS}
 
     def uses_google(self) -> bool:
         return bool(
@@ -297,7 +372,7 @@ def _exactly_one(model: BaseModel, a: str, b: str) -> None:
         raise ValueError(f"set exactly one of '{a}' or '{b}'")
 
 
-_RELATIVE_PATHS = (("form", "csv"), ("drive", "path"), ("sheet", "path"), ("google", "credentials"), ("state", "path"))
+_RELATIVE_PATHS = (("form", "csv"), ("form", "uploads"), ("drive", "path"), ("sheet", "path"), ("google", "credentials"), ("state", "path"))
 
 
 def parse_settings(data: dict[str, Any], *, source: Path | None = None) -> Settings:
@@ -312,7 +387,7 @@ def parse_settings(data: dict[str, Any], *, source: Path | None = None) -> Setti
     base = source.resolve().parent
     updates: dict[str, Any] = {"source_file": source.resolve()}
     for section, key in _RELATIVE_PATHS:
-        sect = getattr(settings, section)
+        sect = updates.get(section, getattr(settings, section))  # two paths may share a section
         value = getattr(sect, key) if sect is not None else None
         if value is not None and not Path(value).is_absolute():
             updates[section] = sect.model_copy(update={key: base / value})

@@ -41,6 +41,16 @@ ProblemCode = Literal[
     "truncated",  # too many rows: the rest was not read
     "attachment_unavailable",  # a Form attachment this run cannot download (offline CSV)
     "file_removed",  # a file or response that once counted is gone; its receipt is kept
+    # collections (gsync/collections.py) and fiscal years
+    "wrong_fiscal_year",  # a quarter answer that names another fiscal year
+    "no_collection_file",  # something arrived for a collection, but no readable file of its kind
+    "tambon_without_centre",  # register: a sub-district with no centre row
+    "no_district_centre",  # register: no district-level centre
+    "missing_chair",  # register: a centre without its chair person
+    "missing_phone",  # register: a centre without a phone
+    "coordinates_outside_thailand",  # register: coordinates not in Thailand
+    "coordinates_outside_province",  # register: coordinates outside the province's [province] bbox
+    "missing_lesson_field",  # lessons: a required field of the record is empty
 ]
 
 
@@ -93,13 +103,31 @@ class Centre(Frozen):
     lat: float | None = None
     lon: float | None = None
     note: str = ""
+    coords_unread: str = ""  # the พิกัด cell as typed, when it has numbers but no valid lat, lon pair
 
 
 class FileKind(StrEnum):
     ACTIVITY = "activity"  # activity report
     REGISTER = "register"  # centre register
     EVIDENCE = "evidence"  # photo, pdf: kept, not parsed
+    LESSONS = "lessons"  # lessons-learned record(s) (แบบบันทึกองค์ความรู้, seed 004)
     UNKNOWN = "unknown"  # a spreadsheet or document with no table gsync recognises
+
+
+class LessonRecord(Frozen):
+    """One lessons-learned record (แบบบันทึกองค์ความรู้, seed 004): the form's fields as typed."""
+
+    index: int = 1  # 1-based: the n-th record in its file
+    reporter: str = ""  # ชื่อผู้ถอดบทเรียน
+    phone: str = ""  # เบอร์โทรที่สามารถติดต่อได้ (normalized when readable)
+    title: str = ""  # ชื่อเรื่อง
+    problem: str = ""  # เป็นการแก้ไขปัญหาเกี่ยวกับ
+    place: str = ""  # สถานที่เกิดเหตุการณ์
+    story: str = ""  # เนื้อเรื่อง
+    assets: str = ""  # ขุมความรู้ (Knowledge Assets)
+    core: str = ""  # แก่นความรู้ (Core Competency)
+    strategy: str = ""  # กลยุทธ์ในการทำงาน
+    theory: str = ""  # แนวคิดทฤษฎีที่สอดคล้องกับแก่นความรู้
 
 
 class ParsedFile(Frozen):
@@ -112,6 +140,7 @@ class ParsedFile(Frozen):
     activities: tuple[Activity, ...] = ()
     centres: tuple[Centre, ...] = ()
     problems: tuple[Problem, ...] = ()
+    lessons: tuple[LessonRecord, ...] = ()
 
 
 # --- what arrives ------------------------------------------------------------------------
@@ -239,3 +268,44 @@ class QuarterRates(Frozen):
     accepted: int = 0  # received and passed staff's review (ผ่าน)
     returned: int = 0  # returned for correction and not yet passed
     not_yet_due: bool = False  # the quarter's deadline has not passed: no rate means anything yet
+
+
+class CollectionReport(BaseModel):
+    """One district's report for one collection (`[[collections]]`): a one-off or quarterly deliverable."""
+
+    collection: str  # the collection's id
+    name: str  # its Thai name
+    kind: Literal["register", "lessons", "activity"]
+    district: str
+    quarter: int | None = None  # set for a collection that follows the quarterly rule
+    deadline: dt.date
+    timeliness: Timeliness
+    complete: bool | None
+    submitted_at: dt.datetime | None
+    problems: list[Problem] = Field(default_factory=list)
+    files: list[FileRef] = Field(default_factory=list)  # every file that counts, oldest first
+    superseded: list[FileRef] = Field(default_factory=list)
+    centres: list[tuple[str, Centre]] = Field(default_factory=list)  # (file id, row)
+    activities: list[tuple[str, Activity]] = Field(default_factory=list)
+    lessons: list[tuple[str, LessonRecord]] = Field(default_factory=list)
+    excused: bool = False
+    note: str = ""
+
+    @property
+    def key(self) -> str:
+        """The row key in รายงาน (staff's ยกเว้น mark there excuses it, as for a quarter)."""
+        return f"{self.district}|{self.collection}" + (f"|Q{self.quarter}" if self.quarter else "")
+
+    def status_json(self) -> dict[str, object]:
+        out: dict[str, object] = {
+            "collection": self.collection,
+            "district": self.district,
+            "deadline": self.deadline.isoformat(),
+            "timeliness": self.timeliness,
+            "complete": self.complete,
+            "submitted_at": self.submitted_at.isoformat() if self.submitted_at else None,
+            "problems": [{"code": p.code, "message": p.message} for p in self.problems],
+        }
+        if self.quarter is not None:
+            out["quarter"] = self.quarter
+        return out

@@ -28,7 +28,7 @@ from gsync.state import State
 
 log = logging.getLogger(__name__)
 
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"  # 2: lessons-learned records, unread coordinates
 EVIDENCE_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png", ".heic", ".heif", ".gif", ".webp", ".mp4", ".mov", ".bmp", ".tif", ".tiff")
 # Problems that mean gsync could not read or place something a district sent.
 ATTENTION_CODES = frozenset({"unreadable_file", "no_header"})

@@ -17,6 +17,7 @@ from gsync.config import Settings
 from gsync.models import FileKind, ParsedFile, Problem
 
 from . import grid
+from . import lessons as _lessons
 from . import sniff as _sniff
 from .grid import BACKENDS, DEFAULT_BACKEND, FileProblem, read_grid
 from .sniff import sniff
@@ -136,6 +137,8 @@ def _parse(name: str, data: bytes, settings: Settings, backend: str | None) -> P
         kind = FileKind.ACTIVITY
     elif found_register:
         kind = FileKind.REGISTER
+    elif (recs := _lessons.read(data, fmt, settings.limits)) is not None:
+        return recs
     else:
         kind = FileKind.UNKNOWN
         problems.append(Problem(code="no_header", message=MSG_NO_TABLE, source=name))

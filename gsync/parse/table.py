@@ -480,6 +480,7 @@ def to_centre(
         lat=lat,
         lon=lon,
         note=text("note"),
+        coords_unread=text("coords") if lat is None and any(ch.isdigit() for ch in text("coords")) else "",
     )
 
 

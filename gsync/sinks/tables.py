@@ -376,7 +376,10 @@ def render(settings: Settings, outcome: Outcome, now: dt.datetime) -> list[Table
         append_only=True,
         lazy=True,
     )
-    tables = [status, rep, acts, centres, probs, unatt, placed, resp, rates, reviews]
+    from gsync.sinks import collection_tabs  # the [[collections]] columns, rows and tabs
+
+    tables = collection_tabs.extend(settings, outcome, now, [status, rep, acts, centres, probs, unatt, placed, resp,
+                                                             rates, reviews])
     for t in tables:
         _key_last(t)
     return tables

@@ -21,6 +21,7 @@ from rapidfuzz import fuzz, process
 from gsync import thai
 from gsync.errors import ConfigMismatch, SourceError
 from gsync.models import FileRef, FormResponse
+from gsync.sources.form_uploads import UploadMirror
 from gsync.vocab import FORM_FILE_FIELDS
 
 log = logging.getLogger(__name__)
@@ -41,10 +42,11 @@ def read_text(data: bytes) -> str:
 
 
 class CsvFormSource:
-    def __init__(self, path: Path, questions: Mapping[str, str], tz: ZoneInfo) -> None:
+    def __init__(self, path: Path, questions: Mapping[str, str], tz: ZoneInfo, uploads: UploadMirror | None = None) -> None:
         self.path = path
         self.questions = {f: t for f, t in questions.items() if t}
         self.tz = tz
+        self.uploads = uploads  # the Form's "(File responses)" mirror: links meet their files
 
     def responses(self) -> list[FormResponse]:
         try:
@@ -106,7 +108,7 @@ class CsvFormSource:
                 )
             )
         log.info("form CSV %s: %d responses", self.path, len(out))
-        return out
+        return self.uploads.resolve(out) if self.uploads is not None else out
 
     def _columns(self, header: list[str]) -> dict[str, int]:
         keys = [thai.name_key(h) for h in header]
