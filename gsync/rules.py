@@ -604,7 +604,9 @@ def _report(
     return Report(
         district=d.name, quarter=q, deadline=deadline, timeliness=timeliness, complete=complete,  # type: ignore[arg-type]
         submitted_at=submitted, problems=problems, responses=bucket.responses,
-        files=[i.ref for i in files if i in counted], superseded=[i.ref for i in superseded], removed=list(gone),
+        # An attachment this run could not fetch (an offline CSV link) is not listed beside a readable
+        # report: it is most likely that same file, which the Google path counts once.
+        files=[i.ref for i in files if i in counted and not (readable_report and i.parsed is None)], superseded=[i.ref for i in superseded], removed=list(gone),
         activities=checked, centres=centres, centres_expected=len(d.tambons),
         centres_active=len(active), excused=excused, note=staff.notes.get(key, ""),
     )

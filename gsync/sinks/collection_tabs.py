@@ -26,6 +26,7 @@ from gsync.sinks.tables import (
     INCOMPLETE,
     KEY,
     NOTE,
+    PROBLEM_LABELS,
     STATUS_LABELS,
     TAB_CENTRES,
     TAB_PROBLEMS,
@@ -34,7 +35,7 @@ from gsync.sinks.tables import (
     TAB_STATUS,
     Cell,
     Table,
-    thai_datetime,
+    local_time,
 )
 
 TAB_LESSONS = "องค์ความรู้"
@@ -90,17 +91,24 @@ def extend(settings: Settings, outcome: Outcome, now: dt.datetime, tables: list[
                 _add(probs, {
                     KEY: _hash(r.key, p.code, p.message, p.source, p.row), "อำเภอ": r.district,
                     "ไตรมาส": column_title(r), "รหัสปัญหา": p.code, "รายละเอียด": p.message,
+                    "ประเภทปัญหา": PROBLEM_LABELS.get(p.code, "อื่น ๆ"),
                     "ไฟล์/คำตอบ": p.source or "", "แถว": p.row,
                 })
     if (rates := by_title.get(TAB_RATES)) is not None:
+        # after the quarters, before the explanation lines (keys "~N") under the table
+        at = next((i for i, row in enumerate(rates.rows) if str(row[0]).startswith("~")), len(rates.rows))
         for x in coll.rates(reports, now, tz):
             label = f"{x.name} ไตรมาสที่ {x.quarter}" if x.quarter else x.name
+            due = x.deadline <= now.astimezone(tz).date()
+            pending = "ยังไม่ถึงกำหนด"
             _add(rates, {
                 KEY: x.collection + (f"|Q{x.quarter}" if x.quarter else ""), "ไตรมาส": label,
-                "กำหนดส่ง": thai.format_thai_date(x.deadline), "รายงานที่ต้องได้รับ": x.expected,
-                "ได้รับแล้ว": x.received, "ตรงเวลา": x.on_time, "ครบถ้วน": x.complete,
-                "อัตราการส่ง (%)": _pct(x.reporting_rate), "อัตราส่งตรงเวลา (%)": _pct(x.on_time_rate),
-            })
+                "กำหนดส่ง": x.deadline, "อำเภอทั้งหมด": len(settings.districts), "ถึงกำหนดแล้ว": x.expected,
+                "ได้รับแล้ว": x.received, "ส่งตรงเวลา": x.on_time, "ครบถ้วน": x.complete,
+                "อัตราการส่ง (%)": _pct(x.reporting_rate) if due else pending,
+                "อัตราส่งตรงเวลา (%)": _pct(x.on_time_rate) if due else pending,
+            }, at=at)
+            at += 1
     if any(c.kind == "lessons" for c in settings.collections):
         tables.insert(_after(tables, TAB_CENTRES), lessons_table(reports))
     return tables
@@ -142,20 +150,25 @@ def _status_columns(status: Table, reports: list[CollectionReport]) -> None:
             titles.append(title)
         cells[(r.district, title)] = status_label(r)
     district_col = status.headers.index("อำเภอ") if "อำเภอ" in status.headers else 0
-    for title in titles:
-        status.headers.append(title)
-        status.status_columns.append(len(status.headers) - 1)
-        if status.widths:
-            status.widths.append(min(60, max(30, len(title) + 4)))
-        for row in status.rows:
-            row.insert(len(status.headers) - 1, cells.get((str(row[district_col]), title), ""))
+    # right after the quarters' columns (before the summary and the legend beside the matrix)
+    pos = status.headers.index("") if "" in status.headers else len(status.headers)
+    n = len(titles)
+    status.headers[pos:pos] = titles
+    status.status_columns = [c + n if c >= pos else c for c in status.status_columns] + list(range(pos, pos + n))
+    status.volatile = {k: c + n if c >= pos else c for k, c in status.volatile.items()}
+    if status.widths:
+        status.widths[pos:pos] = [min(30, max(16, len(t) // 2)) for t in titles]
+    for row in status.rows:
+        district = str(row[district_col] or "")
+        row[pos:pos] = [cells.get((district, t), "") if district and not district.startswith("~") else None
+                        for t in titles]
 
 
 def _report_row(r: CollectionReport, tz: dt.tzinfo) -> dict[str, Cell]:
     return {
-        KEY: r.key, "อำเภอ": r.district, "ไตรมาส": column_title(r), "กำหนดส่ง": thai.format_thai_date(r.deadline),
-        "สถานะ": status_label(r), "timeliness": r.timeliness,
-        "ครบถ้วน": {True: "ครบ", False: "ไม่ครบ", None: ""}[r.complete], "ส่งครั้งแรกเมื่อ": thai_datetime(r.submitted_at, tz),
+        KEY: r.key, "อำเภอ": r.district, "ไตรมาส": column_title(r), "กำหนดส่ง": r.deadline,
+        "สถานะ": status_label(r),
+        "ครบถ้วน": {True: "ครบ", False: "ไม่ครบ", None: ""}[r.complete], "ส่งครั้งแรกเมื่อ": local_time(r.submitted_at, tz),
         "ช่องทาง": ", ".join(sorted({"แบบฟอร์ม" if f.channel == "form" else "Drive" for f in r.files})),
         "ไฟล์ที่นับ": ", ".join(f.name for f in r.files), "ไฟล์ที่ถูกแทนที่": ", ".join(f.name for f in r.superseded),
         "กิจกรรม": len(r.activities) if r.kind == "activity" else (len(r.lessons) if r.kind == "lessons" else None),
@@ -164,9 +177,10 @@ def _report_row(r: CollectionReport, tz: dt.tzinfo) -> dict[str, Cell]:
     }
 
 
-def _add(table: Table, values: dict[str, Cell]) -> None:
-    """Append a row by header name: a column this tab does not have is left out."""
-    table.rows.append([values.get(h) for h in table.headers])
+def _add(table: Table, values: dict[str, Cell], at: int | None = None) -> None:
+    """Add a row by header name (at the end, or at row `at`): a column this tab lacks is left out."""
+    row = [values.get(h) for h in table.headers]
+    table.rows.insert(len(table.rows) if at is None else at, row)
 
 
 def _after(tables: list[Table], title: str) -> int:

@@ -94,6 +94,15 @@ PROBLEM_LABELS = {
     "truncated": "ไฟล์ยาวเกิน อ่านไม่หมด",
     "attachment_unavailable": "ยังเปิดไฟล์แนบไม่ได้",
     "file_removed": "ไฟล์ถูกลบออกจากโฟลเดอร์",
+    "wrong_fiscal_year": "ไตรมาสเป็นของปีงบประมาณอื่น",
+    "no_collection_file": "ไม่มีไฟล์รายงานที่อ่านได้",
+    "tambon_without_centre": "ตำบลไม่มีศูนย์ในทะเบียน",
+    "no_district_centre": "ไม่มีศูนย์ระดับอำเภอ",
+    "missing_chair": "ไม่ระบุประธานศูนย์",
+    "missing_phone": "ไม่ระบุเบอร์โทรศัพท์",
+    "coordinates_outside_thailand": "พิกัดอยู่นอกประเทศไทย",
+    "coordinates_outside_province": "พิกัดอยู่นอกจังหวัด",
+    "missing_lesson_field": "บันทึกองค์ความรู้กรอกไม่ครบ",
 }
 
 TAB_STATUS = "สถานะรายงาน"

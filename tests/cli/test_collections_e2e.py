@@ -178,7 +178,7 @@ def test_the_master_shows_the_collections(lampang: Path) -> None:
     rh = list(rates[0])
     loc = next(r for r in rates[1:] if r[0] == "centre_location")
     # 13 expected, 6 received, 5 on time, 3 complete
-    assert (loc[rh.index("รายงานที่ต้องได้รับ")], loc[rh.index("ได้รับแล้ว")], loc[rh.index("ตรงเวลา")],
+    assert (loc[rh.index("ถึงกำหนดแล้ว")], loc[rh.index("ได้รับแล้ว")], loc[rh.index("ส่งตรงเวลา")],
             loc[rh.index("ครบถ้วน")]) == (13, 6, 5, 3)
     assert loc[rh.index("อัตราการส่ง (%)")] == pytest.approx(46.2)
 
