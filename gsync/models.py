@@ -176,6 +176,8 @@ class Report(BaseModel):
     centres_active: int = 0
     excused: bool = False
     note: str = ""
+    review: Literal["returned", "resubmitted", "accepted"] | None = None
+    review_reason: str | None = None
 
     @property
     def key(self) -> str:

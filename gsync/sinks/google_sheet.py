@@ -38,6 +38,7 @@ from gsync.sinks.tables import (
     TAB_LOG,
     TAB_PROBLEMS,
     TAB_RATES,
+    TAB_REMINDERS,
     TAB_REPORTS,
     TAB_RESPONSES,
     TAB_STATUS,
@@ -52,7 +53,7 @@ log = logging.getLogger(__name__)
 # Every tab gsync writes; read() asks for these (and any other tab gsync once wrote, see
 # the state cache) and never for staff's own tabs.
 GSYNC_TABS = (TAB_STATUS, TAB_REPORTS, TAB_ACTIVITIES, TAB_CENTRES, TAB_PROBLEMS, TAB_UNATTRIBUTED,
-              TAB_RESPONSES, TAB_RATES, TAB_ARCHIVE, TAB_LOG)
+              TAB_RESPONSES, TAB_RATES, TAB_ARCHIVE, TAB_LOG, TAB_REMINDERS)
 
 HEADER_GREY = "D9D9D9"
 STAFF_FILL = "FFF9E6"
@@ -197,9 +198,10 @@ class GoogleSheetSink:
         # here would only narrow it, at the cost of a request, so a run reads once. A lost
         # note would have to be typed again; the sync log shows when the run wrote.
         changed = self._changes(tables, existing)
-        if not any(not p.table.append_only for p in changed):
+        if not changed or (any(not t.append_only for t in tables) and all(p.table.append_only for p in changed)):
             log.info("master Google Sheet unchanged; nothing written")
             return 0  # nothing but the log (and the note archive) would change
+            # (a caller writing only append-only tabs, e.g. the reminder history, means them)
         if self._tabs is None or (not self._fresh and self._needs_structure(changed)):
             # Creating, growing or formatting tabs by a cached tab list: make sure of it first.
             # A run that failed after creating tabs never committed its tab list, and a tab

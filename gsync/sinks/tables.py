@@ -51,6 +51,7 @@ TAB_UNATTRIBUTED = "ไฟล์ที่ระบุไม่ได้"
 TAB_RESPONSES = "แบบฟอร์ม"
 TAB_RATES = "อัตราการส่ง"
 TAB_LOG = "บันทึกการซิงก์"
+TAB_REMINDERS = "ประวัติการแจ้งเตือน"  # written by `gsync remind` (gsync/remind/history.py)
 
 
 @dataclass
