@@ -42,9 +42,10 @@ REMINDER_SECTIONS = [
     "[reminders]", "days = [-3, 0, 1, 7]", "summary_day = 7",
     'form_url = "https://forms.gle/ExampleLampang2568"',
     'folder_url = "https://drive.google.com/drive/folders/1ExampleLampangQrFolder"', "",
-    "[line]", 'token_file = "line-token.txt"', "",
-    "[email]", 'host = "smtp.example.go.th"', "port = 587", "starttls = true",
-    'sender = "saraban_lampang@example.go.th"', 'username = "saraban_lampang"', 'password_file = "smtp-password.txt"', "",
+    "# To send for real, add the channels (docs/readme-remind.md), e.g.:",
+    "# [line]", '# token_file = "line-token.txt"',
+    "# [email]", '# host = "smtp.example.go.th"', "# port = 587", '# sender = "saraban_lampang@example.go.th"',
+    '# username = "saraban_lampang"', '# password_file = "smtp-password.txt"', "",
 ]
 
 

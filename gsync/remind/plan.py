@@ -143,29 +143,33 @@ def _district_kind(item: DeadlineItem, day: int, offset: int) -> str | None:
     return {"waiting": "missing", "incomplete": "incomplete", "returned": "returned"}.get(item.status)
 
 
-def _bullets(lines: Sequence[str]) -> str:
-    shown = [f"- {x}" for x in lines[:MAX_PROBLEMS]]
-    if len(lines) > MAX_PROBLEMS:
-        shown.append(f"- และอีก {len(lines) - MAX_PROBLEMS} รายการ (ดูแท็บ \"ปัญหา\")")
-    return "\n".join(shown) if shown else "-"
+def _bullets(lines: Sequence[str], limit: int | None = MAX_PROBLEMS) -> str:
+    shown = [f"- {x}" for x in (lines if limit is None else lines[:limit])]
+    if limit is not None and len(lines) > limit:
+        shown.append(f"- และอีก {len(lines) - limit} รายการ (ดูแท็บ \"ปัญหา\")")
+    return "\n".join(shown) if shown else "- ไม่มี"
 
 
-def recipients(settings: Settings, district: str) -> dict[Channel, list[str]]:
+def configured_channels(settings: Settings) -> tuple[Channel, ...]:
+    return tuple(c for c in CHANNELS if getattr(settings, c) is not None)
+
+
+def recipients(settings: Settings, district: str, channels: Sequence[Channel] | None = None) -> dict[Channel, list[str]]:
+    """Who hears about `district` (PROVINCE: the staff), per channel (default: the configured ones)."""
     if district == PROVINCE:
         line, email = settings.province.staff_line, settings.province.staff_emails
     else:
         d = settings.district(district)
         line, email = d.line, d.reminder_emails
-    out: dict[Channel, list[str]] = {}
-    if settings.line is not None:
-        out["line"] = list(dict.fromkeys(x.strip() for x in line if x.strip()))
-    if settings.email is not None:
-        out["email"] = list(dict.fromkeys(x.strip() for x in email if x.strip()))
-    return out
+    wanted = configured_channels(settings) if channels is None else channels
+    people = {"line": line, "email": email}
+    return {c: list(dict.fromkeys(x.strip() for x in people[c] if x.strip())) for c in wanted}
 
 
-def plan(settings: Settings, items: Sequence[DeadlineItem], now: dt.datetime) -> list[Message]:
-    """Every message due at `now` (working hours are the caller's gate: see `in_working_hours`)."""
+def plan(settings: Settings, items: Sequence[DeadlineItem], now: dt.datetime,
+         channels: Sequence[Channel] | None = None) -> list[Message]:
+    """Every message due at `now` (working hours are the caller's gate: see `in_working_hours`).
+    `channels`: default the configured ones (a dry run may preview the others)."""
     cfg: RemindersCfg = settings.reminders
     if not cfg.enabled:
         return []
@@ -181,7 +185,7 @@ def plan(settings: Settings, items: Sequence[DeadlineItem], now: dt.datetime) ->
                   "deadline_short": thai.format_thai_date(deadline), "links": links_text,
                   "form_url": form_url, "folder_url": folder_url}
         subject, body = templates.render(kind, cfg.templates, {**common, **values})
-        for channel, people in recipients(settings, district).items():
+        for channel, people in recipients(settings, district, channels).items():
             for who in people:
                 out.append(Message(message_key(district, item, day, channel, who), district, item, label, deadline,
                                    day, kind, channel, who, subject, body))
@@ -213,11 +217,11 @@ def plan(settings: Settings, items: Sequence[DeadlineItem], now: dt.datetime) ->
             emit(PROVINCE, key, group[0].label, deadline, cfg.summary_day, "summary", {
                 "n_total": len(group), "n_missing": len(missing), "n_incomplete": len(incomplete),
                 "n_returned": len(returned), "n_ok": len(group) - len(missing) - len(incomplete) - len(returned),
-                "missing_list": _bullets([i.district for i in missing]),
+                "missing_list": _bullets([", ".join(i.district for i in missing)] if missing else []),
                 "incomplete_list": _bullets([f"{i.district}: {i.problems[0] if i.problems else 'ไม่ครบถ้วน'}"
                                              + (f" (และอีก {len(i.problems) - 1} รายการ)" if len(i.problems) > 1 else "")
-                                             for i in incomplete]),
-                "returned_list": _bullets([f"{i.district}: {i.reason or '-'}" for i in returned]),
+                                             for i in incomplete], limit=None),
+                "returned_list": _bullets([f"{i.district}: {i.reason or '-'}" for i in returned], limit=None),
                 "days_late": offset,
             })
     return out

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from gsync.config import Settings
 from gsync.remind.history import CHANNEL_LABELS, day_label
-from gsync.remind.plan import PROVINCE, Message, mask_recipient
+from gsync.remind.plan import CHANNELS, PROVINCE, Message, mask_recipient
 from gsync.remind.run import Delivery
 from gsync.sinks.tables import thai_datetime
 
@@ -28,8 +28,10 @@ def print_delivery(d: Delivery, settings: Settings, now: dt.datetime, *, dry_run
         echo(f"แผนการแจ้งเตือน ณ {when} (ทดลอง: ไม่ส่งข้อความจริง ไม่บันทึกสิ่งใด)")
         if d.outside_hours:
             echo("ขณะนี้อยู่นอกเวลาทำการ (หรือเป็นวันหยุด): รอบจริงจะยังไม่ส่ง จะส่งในเวลาทำการรอบถัดไป")
-        if not settings.line and not settings.email:
-            echo("ยังไม่ได้ตั้งค่าช่องทางส่ง: เพิ่มส่วน [line] และ/หรือ [email] ในไฟล์ตั้งค่า")
+        missing = [c for c in CHANNELS if getattr(settings, c) is None and any(m.channel == c for m in d.to_send)]
+        for c in missing:
+            echo(f"ยังไม่ได้ตั้งค่าช่องทาง {CHANNEL_LABELS[c]} (ส่วน [{c}] ในไฟล์ตั้งค่า): รอบจริงจะยังไม่ส่งทางนี้ "
+                 "รายการด้านล่างแสดงผู้รับที่จะได้รับเมื่อตั้งค่าแล้ว")
         if not d.to_send:
             echo("ไม่มีข้อความที่ต้องส่งในขณะนี้" + (f" (ส่งไปแล้วก่อนหน้านี้ {d.already} ข้อความ)" if d.already else ""))
             return

@@ -30,7 +30,16 @@ from gsync.lock import RunLock
 from gsync.remind import history
 from gsync.remind.channels import CredentialsRefused, EmailChannel, LineChannel, Rejected, Temporary
 from gsync.remind.outbox import Entry, Outbox
-from gsync.remind.plan import DeadlineItem, Message, in_working_hours, items_from_reports, mask_recipient, plan
+from gsync.remind.plan import (
+    CHANNELS,
+    DeadlineItem,
+    Message,
+    configured_channels,
+    in_working_hours,
+    items_from_reports,
+    mask_recipient,
+    plan,
+)
 
 log = logging.getLogger(__name__)
 
@@ -221,7 +230,9 @@ def remind(
         items = judge(settings, now)
         box = Outbox(outbox_path(settings), readonly=True)
         try:
-            d = Delivery(planned=plan(settings, items, now), outside_hours=not in_working_hours(now, settings))
+            # A province still setting up sees whom each channel would reach before configuring it.
+            d = Delivery(planned=plan(settings, items, now, configured_channels(settings) or CHANNELS),
+                         outside_hours=not in_working_hours(now, settings))
             for m in d.planned:
                 e = box.get(m.key)
                 if e is None or e.status in ("pending", "sending"):
