@@ -211,8 +211,8 @@ class EmailChannel:
         msg["Date"] = formatdate(localtime=False, usegmt=True)
         msg["Message-ID"] = message_id(entry.key, self.domain)
         msg["Auto-Submitted"] = "auto-generated"
-        msg.set_content(entry.body, charset="utf-8")
-        data = msg.as_bytes()
+        msg.set_content(entry.body, charset="utf-8", cte="base64")  # Thai lines exceed SMTP's 998 bytes
+        data = msg.as_bytes(policy=msg.policy.clone(linesep="\r\n"))  # smtplib.data() sends bytes as they are
         last = ""
         for attempt in range(self.cfg.max_retries + 1):
             if attempt:

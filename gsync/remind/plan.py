@@ -99,12 +99,12 @@ def in_working_hours(now: dt.datetime, settings: Settings) -> bool:
     if not (cfg.start <= local.time().replace(tzinfo=None) < cfg.end):
         return False
     day = local.date()
+    if day in settings.deadlines.extra_working_days:  # a make-up working day wins over everything
+        return True
     if not cfg.weekends and day.weekday() >= 5:
         return False
     if not cfg.holidays:
         cal = calendar.WorkCalendar(settings.deadlines.extra_holidays, settings.deadlines.extra_working_days)
-        if day in settings.deadlines.extra_working_days:
-            return True
         if cal.is_public_holiday(day) or day in settings.deadlines.extra_holidays:
             return False
     return True
