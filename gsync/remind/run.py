@@ -125,7 +125,7 @@ def deliver(
             if entry is None:
                 out.already += 1
                 continue
-            hook("claimed")
+            hook(f"claimed:{m.channel}")
             try:
                 ch = opened.get(m.channel)
                 if ch is None:
@@ -148,9 +148,9 @@ def deliver(
                     out.later.append((entry, str(e)))
                 log.warning("reminder to %s not sent now: %s", mask_recipient(m.recipient), e)
                 continue
-            hook("delivered")
+            hook(f"delivered:{m.channel}")
             outbox.sent(m.key, tick(), note or None)
-            hook("marked")
+            hook(f"marked:{m.channel}")
             out.sent.append(entry)
             log.info("reminder sent: %s %s day %+d by %s to %s", m.district, m.item, m.day, m.channel, mask_recipient(m.recipient))
     finally:
@@ -159,13 +159,16 @@ def deliver(
     return out
 
 
-def write_history(settings: Settings, outbox: Outbox, sink: Any) -> int:
-    """Step 5: append finished messages to ประวัติการแจ้งเตือน. Returns the rows written."""
+def write_history(settings: Settings, outbox: Outbox, sink: Any, hook: Hook = lambda stage: None) -> int:
+    """Step 5: append finished messages to ประวัติการแจ้งเตือน. Returns the rows written.
+    A crash between the write and the mark rewrites the same rows next time: the tab is
+    append-only by key, so they are not added twice."""
     entries = outbox.untabbed()
     if not entries:
         return 0
     existing = sink.read()
     sink.write([history.table(entries, settings.tz)], existing)
+    hook("history_written")
     outbox.mark_tabbed(e.key for e in entries)
     return len(entries)
 
@@ -249,7 +252,7 @@ def remind(
         try:
             d = deliver(settings, items, now, outbox=box, channels=factories, hook=hook)
             try:
-                d.tab_rows = _show(settings, box)
+                d.tab_rows = _show(settings, box, hook)
             except LockHeld:
                 d.tab_skipped = "a sync is writing the master; the history tab is updated by the next remind run"
                 log.info("%s", d.tab_skipped)
@@ -259,7 +262,7 @@ def remind(
     return d
 
 
-def _show(settings: Settings, box: Outbox) -> int:
+def _show(settings: Settings, box: Outbox, hook: Hook) -> int:
     from gsync import adapters
     from gsync.state import State
 
@@ -269,7 +272,7 @@ def _show(settings: Settings, box: Outbox) -> int:
         state = State(settings.state.path)
         try:
             sink = adapters.build(settings, state).sink
-            n = write_history(settings, box, sink)
+            n = write_history(settings, box, sink, hook)
             state.commit()  # the Google sink's tab cache only: the sync's own state is untouched
         finally:
             state.close()
