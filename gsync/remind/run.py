@@ -34,7 +34,6 @@ from gsync.remind.plan import (
     CHANNELS,
     DeadlineItem,
     Message,
-    configured_channels,
     in_working_hours,
     items_from_reports,
     mask_recipient,
@@ -233,8 +232,9 @@ def remind(
         items = judge(settings, now)
         box = Outbox(outbox_path(settings), readonly=True)
         try:
-            # A province still setting up sees whom each channel would reach before configuring it.
-            d = Delivery(planned=plan(settings, items, now, configured_channels(settings) or CHANNELS),
+            # Every channel, configured or not: a province setting up sees whom each would reach
+            # (the printout says which channels a real run would not use yet).
+            d = Delivery(planned=plan(settings, items, now, CHANNELS),
                          outside_hours=not in_working_hours(now, settings))
             for m in d.planned:
                 e = box.get(m.key)
