@@ -123,7 +123,7 @@ def check(kind: str, text: str) -> None:
         parts = list(string.Formatter().parse(text))
     except ValueError as e:
         raise ValueError(f"template {kind!r}: {e} (write a literal brace as {{{{ or }}}})") from None
-    for _, name, spec, conv in parts:
+    for _, name, _spec, conv in parts:
         if name is None:
             continue
         root = name.split(".")[0].split("[")[0]

@@ -198,10 +198,11 @@ class GoogleSheetSink:
         # here would only narrow it, at the cost of a request, so a run reads once. A lost
         # note would have to be typed again; the sync log shows when the run wrote.
         changed = self._changes(tables, existing)
+        # Nothing but the log (and the note archive) would change: write nothing. A caller that
+        # hands in nothing but append-only tabs (gsync remind's history) means them.
         if not changed or (any(not t.append_only for t in tables) and all(p.table.append_only for p in changed)):
             log.info("master Google Sheet unchanged; nothing written")
-            return 0  # nothing but the log (and the note archive) would change
-            # (a caller writing only append-only tabs, e.g. the reminder history, means them)
+            return 0
         if self._tabs is None or (not self._fresh and self._needs_structure(changed)):
             # Creating, growing or formatting tabs by a cached tab list: make sure of it first.
             # A run that failed after creating tabs never committed its tab list, and a tab

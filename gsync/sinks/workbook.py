@@ -55,10 +55,11 @@ class WorkbookSink:
     def write(self, tables: Sequence[Table], existing: dict[str, list[list[Cell]]]) -> int:
         merged = {t.title: [[_storable(c) for c in row] for row in merge(t, existing.get(t.title))] for t in tables}
         changed = [t.title for t in tables if not same_rows(merged[t.title], existing.get(t.title) or [])]
+        # Only the log would change: nothing to write. A caller that hands in nothing but
+        # append-only tabs (gsync remind's history) means them, and they are written.
         only_logs = any(not t.append_only for t in tables) and not any(not t.append_only and t.title in changed for t in tables)
         if (not changed or only_logs) and self.path.exists():
-            return 0  # only the log would change: nothing to write (a caller writing only
-            # append-only tabs, e.g. the reminder history, means them)
+            return 0
         # Load the existing file and replace only gsync's tabs: staff's own tabs, charts and
         # formulas elsewhere in the workbook stay exactly as they were.
         wb = openpyxl.load_workbook(self.path) if self.path.exists() else openpyxl.Workbook()
