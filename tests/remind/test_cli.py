@@ -195,3 +195,22 @@ def test_a_missing_token_file_is_exit_2(demo_dir: Path, tmp_path: Path, line) ->
 def test_remind_has_help() -> None:
     r = CliRunner().invoke(main, ["remind", "--help"])
     assert r.exit_code == 0 and "--dry-run" in r.output and "Exit codes" in r.output
+
+
+def test_a_sync_is_never_blocked_by_a_remind_run(demo_dir: Path, tmp_path: Path, line) -> None:  # type: ignore[no-untyped-def]
+    _, url = line
+    config = province(demo_dir, tmp_path, line_url=url)
+    with RunLock(config.parent / ".gsync" / "gsync-remind.lock"):  # a remind run is sending (slow server)
+        r = CliRunner().invoke(main, ["sync", "--config", str(config), "--now", MONDAY])
+    assert r.exit_code in (0, 4), r.output  # 4: the demo has files nobody can place
+    assert "another gsync run" not in r.output
+
+
+def test_while_a_sync_runs_remind_waits_for_the_next_tick_exit_3(demo_dir: Path, tmp_path: Path, line) -> None:  # type: ignore[no-untyped-def]
+    fake, url = line
+    config = province(demo_dir, tmp_path, line_url=url)
+    with RunLock(config.parent / ".gsync" / "gsync.lock"):
+        r = remind(config)
+    assert r.exit_code == 3 and not fake.requests
+    r = remind(config)  # the next tick
+    assert r.exit_code == 0 and len(fake.delivered) == 1
