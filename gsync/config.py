@@ -253,6 +253,7 @@ class EmailCfg(Section):
     port: int = Field(587, ge=1, le=65535)
     starttls: bool = True
     ssl: bool = False  # implicit TLS (port 465) instead of STARTTLS
+    ca_file: Path | None = None  # the server's CA certificate (PEM), for an office's own CA; default: the system's
     sender: str
     username: str | None = None
     password_file: Path | None = None  # never logged
@@ -325,7 +326,8 @@ def _exactly_one(model: BaseModel, a: str, b: str) -> None:
 
 
 _RELATIVE_PATHS = (("form", "csv"), ("drive", "path"), ("sheet", "path"), ("google", "credentials"), ("state", "path"),
-                   ("line", "token_file"), ("email", "password_file"), ("reminders", "outbox"))
+                   ("line", "token_file"), ("email", "password_file"), ("email", "ca_file"),
+                   ("reminders", "outbox"))
 
 
 def parse_settings(data: dict[str, Any], *, source: Path | None = None) -> Settings:

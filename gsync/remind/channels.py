@@ -167,9 +167,14 @@ class EmailChannel:
         c = self.cfg
         where = f"{c.host}:{c.port}"
         try:
+            context = ssl.create_default_context(cafile=str(c.ca_file) if c.ca_file else None)
+        except (OSError, ssl.SSLError) as e:
+            raise CredentialsRefused(f"[email] ca_file {c.ca_file}: cannot be used ({type(e).__name__}); "
+                                     "give the PEM file of the mail server's CA") from None
+        try:
             smtp: smtplib.SMTP
             if c.ssl:
-                smtp = smtplib.SMTP_SSL(c.host, c.port, timeout=c.timeout, context=ssl.create_default_context())
+                smtp = smtplib.SMTP_SSL(c.host, c.port, timeout=c.timeout, context=context)
             else:
                 smtp = smtplib.SMTP(c.host, c.port, timeout=c.timeout)
             smtp.ehlo()
@@ -178,7 +183,7 @@ class EmailChannel:
                     smtp.close()
                     raise CredentialsRefused(f"SMTP server {where} does not offer STARTTLS; set [email] starttls = false "
                                              "only if the server is on a trusted network, or use ssl = true and port 465")
-                smtp.starttls(context=ssl.create_default_context())
+                smtp.starttls(context=context)
                 smtp.ehlo()
             if c.username:
                 smtp.login(c.username, self.password or "")
@@ -190,7 +195,8 @@ class EmailChannel:
             raise CredentialsRefused(f"SMTP server {where} does not support login (AUTH); remove [email] username "
                                      "or use the server's submission port") from None
         except ssl.SSLError as e:
-            raise CredentialsRefused(f"SMTP server {where}: TLS failed ({e.reason}); check [email] port, starttls and ssl") from None
+            raise CredentialsRefused(f"SMTP server {where}: TLS failed ({e.reason}); check [email] port, starttls and ssl, "
+                                     "and [email] ca_file if the server's certificate comes from the office's own CA") from None
         except (smtplib.SMTPException, OSError) as e:
             raise Temporary(f"cannot reach the SMTP server {where} ({type(e).__name__}: {_smtp_text(e)})") from None
         return smtp

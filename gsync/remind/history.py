@@ -36,6 +36,16 @@ def result_label(e: Entry) -> str:
     return "ยกเลิก: สถานะรายงานเปลี่ยนแล้ว (อาจส่งไปแล้ว 1 ครั้ง)"
 
 
+def detail(e: Entry) -> str:
+    """What staff should know about the result, in Thai first (the server's words after)."""
+    error = e.error or ""
+    if e.status != "failed":
+        return error
+    if "tried" in error:
+        return f"ส่งไม่ได้หลายครั้ง ระบบหยุดส่งข้อความนี้แล้ว ({error})"
+    return f"ปลายทางปฏิเสธ: โปรดตรวจสอบอีเมลหรือ LINE ID ของผู้รับในไฟล์ตั้งค่า ({error})"
+
+
 def rows(entries: list[Entry], tz: dt.tzinfo) -> list[list[Cell]]:
     out: list[list[Cell]] = []
     for e in entries:
@@ -44,8 +54,8 @@ def rows(entries: list[Entry], tz: dt.tzinfo) -> list[list[Cell]]:
             row_id(e.key), thai_datetime(when, tz),
             "(สรุปถึงเจ้าหน้าที่จังหวัด)" if e.district == PROVINCE else e.district,
             e.item_label, thai.format_thai_date(e.deadline), day_label(e.day, e.kind),
-            CHANNEL_LABELS.get(e.channel, e.channel), mask_recipient(e.recipient), e.subject,
-            result_label(e), thai.mask_pii(e.error or ""),
+            CHANNEL_LABELS.get(e.channel, e.channel), mask_recipient(e.recipient), e.subject.removeprefix("เรื่อง ").strip(),
+            result_label(e), thai.mask_pii(detail(e)),
         ])
     return out
 

@@ -169,3 +169,19 @@ def test_no_server_is_temporary(tmp_path: Path) -> None:
     ch = email_channel(tmp_path, _free_port(), max_retries=1)
     with pytest.raises(Temporary, match="cannot reach the SMTP server"):
         ch.send(entry("k1", "email", "kokha@example.go.th"))
+
+
+def test_starttls_with_the_office_ca_then_login(tmp_path: Path, smtp_tls) -> None:  # type: ignore[no-untyped-def]
+    box, port, ca = smtp_tls
+    ch = email_channel(tmp_path, port, starttls=True, ca_file=str(ca))
+    ch.send(entry("k1", "email", "kokha@example.go.th"))
+    ch.close()
+    assert len(box.received) == 1 and box.logins == [("saraban", "ok")]
+
+
+def test_an_untrusted_certificate_is_refused_before_the_password_is_sent(tmp_path: Path, smtp_tls) -> None:  # type: ignore[no-untyped-def]
+    box, port, _ = smtp_tls
+    ch = email_channel(tmp_path, port, starttls=True)  # no ca_file: the system's CAs do not know it
+    with pytest.raises(CredentialsRefused, match="TLS failed.*ca_file"):
+        ch.send(entry("k1", "email", "kokha@example.go.th"))
+    assert not box.logins and not box.received

@@ -138,7 +138,8 @@ def test_a_rejected_recipient_is_recorded_and_does_not_block_the_others(demo_dir
     wb = openpyxl.load_workbook(config.parent / "master.xlsx", read_only=True)
     rows = {r[2]: r for r in list(wb[TAB_REMINDERS].iter_rows(values_only=True))[1:]}
     wb.close()
-    assert rows["วังเหนือ"][9] == "ส่งไม่สำเร็จ" and "550" in rows["วังเหนือ"][10]
+    assert rows["วังเหนือ"][9] == "ส่งไม่สำเร็จ"
+    assert rows["วังเหนือ"][10].startswith("ปลายทางปฏิเสธ: โปรดตรวจสอบอีเมลหรือ LINE ID") and "550" in rows["วังเหนือ"][10]
     assert rows["แม่ทะ"][9] == "ส่งแล้ว"
     # recorded as failed: not retried every 15 minutes
     again = remind(config, now="2025-03-17T09:15:00+07:00")

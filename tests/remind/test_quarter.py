@@ -103,6 +103,9 @@ def test_forty_days_every_fifteen_minutes(tmp_path: Path, line, smtp) -> None:  
                   e.channel, e.recipient) for e in done if e.status == "sent")
     assert got == EXPECTED
     assert {e.status for e in done} == {"sent"}  # nothing failed, nothing left over
+    print(f"FIGURE quarter runs={runs} expected={len(EXPECTED)} outbox_keys={len(done)} sent={len(got)} "
+          f"line_pushes_delivered={len(fake.delivered)} smtp_transactions={len(box.received)} "
+          f"distinct_mails={len(set(box.message_ids()))}")
 
     # what recipients saw: each message once
     assert sorted(d.to for d in fake.delivered) == sorted([LINE_B, LINE_B, LINE_B, LINE_C, LINE_C, STAFF_GROUP])
