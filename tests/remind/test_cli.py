@@ -87,6 +87,8 @@ def test_a_real_run_sends_once_and_records_the_history(demo_dir: Path, tmp_path:
     assert NGAO not in r.stderr and "maetha.cdd@" not in r.stderr and "good-token" not in r.stderr + r.output
     again = remind(config, now="2025-03-17T09:15:00+07:00")
     assert again.exit_code == 0 and "ส่งแล้ว 0, ส่งไปแล้วก่อนหน้านี้ 3" in again.output
+    dry = remind(config, "--dry-run", now="2025-03-17T09:30:00+07:00")  # reads the outbox, read-only
+    assert dry.exit_code == 0 and "ไม่มีข้อความที่ต้องส่งในขณะนี้ (ส่งไปแล้วก่อนหน้านี้ 3 ข้อความ)" in dry.stdout
     wb = openpyxl.load_workbook(config.parent / "master.xlsx", read_only=True)
     rows = list(wb[TAB_REMINDERS].iter_rows(values_only=True))
     assert "สถานะรายงาน" in wb.sheetnames and "บันทึกการซิงก์" in wb.sheetnames
