@@ -159,7 +159,9 @@ def recipients(settings: Settings, district: str, channels: Sequence[Channel] | 
     if district == PROVINCE:
         line, email = settings.province.staff_line, settings.province.staff_emails
     else:
-        d = settings.district(district)
+        d = next((x for x in settings.districts if x.name == district), None)
+        if d is None:  # an item for a district the config no longer lists: nobody to tell
+            return {}
         line, email = d.line, d.reminder_emails
     wanted = configured_channels(settings) if channels is None else channels
     people = {"line": line, "email": email}

@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from gsync.config import ConfigError, Settings
-from gsync.errors import LockHeld
+from gsync.errors import GsyncError, LockHeld
 from gsync.lock import RunLock
 from gsync.remind import history
 from gsync.remind.channels import CredentialsRefused, EmailChannel, LineChannel, Rejected, Temporary
@@ -140,12 +141,14 @@ def deliver(
                 out.failed.append((entry, str(e)))
                 log.warning("reminder to %s refused: %s", mask_recipient(m.recipient), e)
                 continue
-            except Temporary as e:
-                if outbox.retry_later(m.key, tick(), str(e), settings.reminders.max_attempts):
-                    out.failed.append((entry, str(e)))
+            except Exception as e:  # noqa: BLE001 - Temporary, or anything a client library raised
+                why = str(e) if isinstance(e, Temporary) else f"unexpected {type(e).__name__} from the {m.channel} client"
+                # kept for the next run: a LINE repeat is a 409, a mail keeps its Message-ID
+                if outbox.retry_later(m.key, tick(), why, settings.reminders.max_attempts):
+                    out.failed.append((entry, why))
                 else:
-                    out.later.append((entry, str(e)))
-                log.warning("reminder to %s not sent now: %s", mask_recipient(m.recipient), e)
+                    out.later.append((entry, why))
+                log.warning("reminder to %s not sent now: %s", mask_recipient(m.recipient), why)
                 continue
             hook(f"delivered:{m.channel}")
             outbox.sent(m.key, tick(), note or None)
@@ -248,17 +251,29 @@ def remind(
     factories = channel_factories(settings) if channels is None else channels
     with RunLock(settings.state.path.parent / "gsync-remind.lock"):
         items = judge(settings, now)
-        box = Outbox(outbox_path(settings))
         try:
-            d = deliver(settings, items, now, outbox=box, channels=factories, hook=hook)
-            try:
-                d.tab_rows = _show(settings, box, hook)
-            except LockHeld:
-                d.tab_skipped = "a sync is writing the master; the history tab is updated by the next remind run"
-                log.info("%s", d.tab_skipped)
-            hook("tabbed")
-        finally:
-            box.close()
+            return _send(settings, items, now, factories, hook)
+        except sqlite3.Error as e:
+            # Never rebuilt silently: an outbox thrown away would send everything again.
+            raise GsyncError(
+                f"the reminders' outbox {outbox_path(settings)} cannot be used ({type(e).__name__}: {e}); "
+                "check the disk space and the file's permissions. Nothing more was sent; messages recorded "
+                "as sending go out (once) on the next run") from None
+
+
+def _send(settings: Settings, items: list[DeadlineItem], now: dt.datetime,
+          factories: Mapping[str, ChannelFactory], hook: Hook) -> Delivery:
+    box = Outbox(outbox_path(settings))
+    try:
+        d = deliver(settings, items, now, outbox=box, channels=factories, hook=hook)
+        try:
+            d.tab_rows = _show(settings, box, hook)
+        except LockHeld:
+            d.tab_skipped = "a sync is writing the master; the history tab is updated by the next remind run"
+            log.info("%s", d.tab_skipped)
+        hook("tabbed")
+    finally:
+        box.close()
     return d
 
 

@@ -217,3 +217,15 @@ def test_while_a_sync_runs_remind_waits_for_the_next_tick_exit_3(demo_dir: Path,
     assert r.exit_code == 3 and not fake.requests
     r = remind(config)  # the next tick
     assert r.exit_code == 0 and len(fake.delivered) == 1
+
+
+def test_a_corrupt_outbox_stops_with_one_line_and_is_never_rebuilt(demo_dir: Path, tmp_path: Path, line) -> None:  # type: ignore[no-untyped-def]
+    fake, url = line
+    config = province(demo_dir, tmp_path, line_url=url)
+    outbox = config.parent / ".gsync" / "reminders.sqlite"
+    outbox.write_bytes(b"this is not a database, it was damaged" * 100)
+    r = remind(config)
+    assert r.exit_code == 1
+    assert "gsync: the reminders' outbox" in r.stderr and "cannot be used" in r.stderr
+    assert "Traceback" not in r.output and not fake.requests
+    assert outbox.read_bytes().startswith(b"this is not a database")  # kept for the operator
