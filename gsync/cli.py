@@ -462,5 +462,34 @@ def poster_cmd(config_path: Path, out: Path, images: Path | None) -> None:
         click.echo(f"  {what}: {link}")
 
 
+@main.command("remind")
+@config_option
+@click.option("--dry-run", is_flag=True, help="Judge and plan, print the plan (in Thai); send and write nothing.")
+@handle_errors
+def remind_cmd(config_path: Path, now_text: str | None, dry_run: bool) -> None:
+    """Remind districts of reports that are due, missing, incomplete or returned (LINE, email),
+    and send the province staff a summary; each message once. Run it after sync on the same timer.
+
+    Exit codes: 0 done (or nothing due); 1 some messages could not be sent now (kept, the next
+    run sends them); 2 bad config, or the LINE token or the SMTP login was refused; 3 another
+    remind run is going on (or a sync, while reports are judged); 4 a recipient was refused
+    (recorded in the master's tab ประวัติการแจ้งเตือน).
+    """
+    from gsync.remind.report import print_delivery
+    from gsync.remind.run import remind
+
+    settings = load_settings(config_path)
+    now = _parse_now(now_text, settings)
+    if not settings.reminders.enabled:
+        click.echo("reminders are off ([reminders] enabled = false); nothing sent")
+        return
+    delivery = remind(settings, now, dry_run=dry_run)
+    print_delivery(delivery, settings, now, dry_run=dry_run, echo=click.echo)
+    for reason in delivery.refused.values():
+        click.echo(f"gsync: {reason}", err=True)
+    if delivery.exit_code:
+        sys.exit(delivery.exit_code)
+
+
 if __name__ == "__main__":
     main()

@@ -31,6 +31,8 @@ class ProvinceCfg(Section):
     name: str
     fiscal_year: int = Field(description="Buddhist Era, e.g. 2568")
     timezone: str = "Asia/Bangkok"
+    staff_emails: list[str] = Field(default_factory=list)  # who gets the reminders' summary
+    staff_line: list[str] = Field(default_factory=list)  # LINE user or group ids for the summary
     # [south, west, north, east] in degrees: centre coordinates outside it are flagged
     bbox: list[float] | None = None
 
@@ -69,11 +71,17 @@ class DistrictCfg(Section):
     tambons: list[str] = Field(min_length=1)
     emails: list[str] = Field(default_factory=list)
     aliases: list[str] = Field(default_factory=list)  # other spellings, e.g. "เมือง"
+    notify_emails: list[str] | None = None  # who gets reminders by email (default: emails)
+    line: list[str] = Field(default_factory=list)  # LINE user or group ids for reminders
 
     @field_validator("emails")
     @classmethod
     def _lower(cls, v: list[str]) -> list[str]:
         return [e.strip().lower() for e in v]
+
+    @property
+    def reminder_emails(self) -> list[str]:
+        return self.emails if self.notify_emails is None else [e.strip() for e in self.notify_emails]
 
 
 class DeadlinesCfg(Section):
@@ -288,6 +296,81 @@ class StateCfg(Section):
     path: Path = Path(".gsync/state.sqlite")
 
 
+class RemindersCfg(Section):
+    """`gsync remind` (contract section 7): when, and what, to tell districts and staff."""
+
+    enabled: bool = True
+    days: list[int] = Field(default_factory=lambda: [-3, 0, 1, 7])  # relative to each deadline
+    summary_day: int | None = 7  # the day (one of `days`) the summary goes to province staff
+    start: dt.time = dt.time(8, 30)  # working hours, in the province's time zone
+    end: dt.time = dt.time(16, 30)
+    weekends: bool = False  # send on Saturdays and Sundays too
+    holidays: bool = False  # send on Thai public holidays (and [deadlines] extra_holidays) too
+    catch_up_days: int = Field(14, ge=0)  # a missed day is still sent this many days late, no later
+    max_attempts: int = Field(5, ge=1, le=50)  # runs that try one message before it counts as failed
+    form_url: str | None = None  # the Form's address, shown in messages (default: from [form] form_id)
+    folder_url: str | None = None  # the QR folder's address (default: from [drive] folder_id)
+    outbox: Path | None = None  # default: reminders.sqlite beside [state] path
+    templates: dict[str, str] = Field(default_factory=dict)  # str.format texts, by kind
+
+    @field_validator("days")
+    @classmethod
+    def _days(cls, v: list[int]) -> list[int]:
+        if len(set(v)) != len(v):
+            raise ValueError("a day is listed twice; e.g. days = [-3, 0, 1, 7]")
+        return sorted(v)
+
+    @field_validator("templates")
+    @classmethod
+    def _templates(cls, v: dict[str, str]) -> dict[str, str]:
+        from gsync.remind import templates  # pure module: no config import, no I/O
+
+        for kind, text in v.items():
+            templates.check(kind, text)  # ValueError names the kind and the bad field
+        return v
+
+    @model_validator(mode="after")
+    def _hours(self) -> RemindersCfg:
+        if self.start >= self.end:
+            raise ValueError("start must be before end, e.g. start = 08:30:00, end = 16:30:00")
+        if self.summary_day is not None and self.summary_day not in self.days:
+            raise ValueError(f"summary_day {self.summary_day} is not one of days {self.days}")
+        return self
+
+
+class LineCfg(Section):
+    """LINE Messaging API: push messages of the province's LINE Official Account."""
+
+    token_file: Path  # the channel access token (long-lived); never logged
+    endpoint: str = "https://api.line.me"
+    timeout: float = Field(30.0, gt=0)
+    max_retries: int = Field(3, ge=0, le=10)  # for 429 and 5xx, within one run
+    retry_wait: float = Field(2.0, ge=0, le=30)  # seconds before the first retry; doubles each time
+
+    @field_validator("endpoint")
+    @classmethod
+    def _scheme_host(cls, v: str) -> str:
+        if not (v.startswith("http://") or v.startswith("https://")):
+            raise ValueError("must start with http:// or https://, e.g. 'https://api.line.me'")
+        return v.rstrip("/")
+
+
+class EmailCfg(Section):
+    """SMTP (the office's saraban mail server)."""
+
+    host: str
+    port: int = Field(587, ge=1, le=65535)
+    starttls: bool = True
+    ssl: bool = False  # implicit TLS (port 465) instead of STARTTLS
+    ca_file: Path | None = None  # the server's CA certificate (PEM), for an office's own CA; default: the system's
+    sender: str
+    username: str | None = None
+    password_file: Path | None = None  # never logged
+    timeout: float = Field(30.0, gt=0)
+    max_retries: int = Field(3, ge=0, le=10)  # for temporary failures (4xx, no connection), within one run
+    retry_wait: float = Field(2.0, ge=0, le=30)  # seconds before the first retry; doubles each time
+
+
 class Settings(Section):
     province: ProvinceCfg
     districts: list[DistrictCfg] = Field(min_length=1)
@@ -304,6 +387,9 @@ class Settings(Section):
     safety: SafetyCfg = SafetyCfg()
     state: StateCfg = StateCfg()
     collections: list[CollectionCfg] = Field(default_factory=list)
+    reminders: RemindersCfg = RemindersCfg()
+    line: LineCfg | None = None
+    email: EmailCfg | None = None
     source_file: Path | None = None  # where this was loaded from (set by load_settings)
 
     @model_validator(mode="after")
@@ -372,7 +458,9 @@ def _exactly_one(model: BaseModel, a: str, b: str) -> None:
         raise ValueError(f"set exactly one of '{a}' or '{b}'")
 
 
-_RELATIVE_PATHS = (("form", "csv"), ("form", "uploads"), ("drive", "path"), ("sheet", "path"), ("google", "credentials"), ("state", "path"))
+_RELATIVE_PATHS = (("form", "csv"), ("form", "uploads"), ("drive", "path"), ("sheet", "path"), ("google", "credentials"),
+                   ("state", "path"), ("line", "token_file"), ("email", "password_file"), ("email", "ca_file"),
+                   ("reminders", "outbox"))
 
 
 def parse_settings(data: dict[str, Any], *, source: Path | None = None) -> Settings:

@@ -38,6 +38,19 @@ DEMO_FORM_URL = "https://docs.google.com/forms/d/e/1FAIpQLSfGsyncDemoLampang2568
 DEMO_DISTRICT_ENTRY = 1554894512
 DEMO_FOLDER_URL = "https://drive.google.com/drive/folders/1GsyncDemoLampang2568ExampleFolderOnly"
 EMAILS = {"แม่ทะ": ["maetha.cdd@example.go.th"], "วังเหนือ": ["wangnuea.cdd@example.go.th"]}
+# Reminder contacts (gsync remind): example LINE user ids and saraban addresses, not real ones.
+LINE_IDS = {"เกาะคา": ["U4af4980629a1b2c3d4e5f60718293a4b"], "เมืองลำปาง": ["U0f1e2d3c4b5a69788796a5b4c3d2e1f0"],
+            "แม่เมาะ": ["U1234567890abcdef1234567890abcdef"], "งาว": ["U9f8e7d6c5b4a39281706f5e4d3c2b1a0"]}
+NOTIFY_EMAILS = {"เกาะคา": ["saraban.kokha@example.go.th"], "แม่เมาะ": ["saraban.maemoh@example.go.th"]}
+REMINDER_SECTIONS = [
+    "[reminders]", "days = [-3, 0, 1, 7]", "summary_day = 7",
+    'form_url = "https://forms.gle/ExampleLampang2568"',
+    'folder_url = "https://drive.google.com/drive/folders/1ExampleLampangQrFolder"', "",
+    "# To send for real, add the channels (docs/readme-remind.md), e.g.:",
+    "# [line]", '# token_file = "line-token.txt"',
+    "# [email]", '# host = "smtp.example.go.th"', "# port = 587", '# sender = "saraban_lampang@example.go.th"',
+    '# username = "saraban_lampang"', '# password_file = "smtp-password.txt"', "",
+]
 
 
 def lampang_districts() -> dict[str, list[str]]:
@@ -49,18 +62,24 @@ def lampang_districts() -> dict[str, list[str]]:
 def config_text(csv_path: str, inbox: str, master: str, state: str) -> str:
     lines = [
         "# gsync demo: Lampang FY2568 on bundled example submissions (offline).",
-        "[province]", f'name = "{PROVINCE}"', f"fiscal_year = {FY}", 'timezone = "Asia/Bangkok"', "",
+        "[province]", f'name = "{PROVINCE}"', f"fiscal_year = {FY}", 'timezone = "Asia/Bangkok"',
+        'staff_emails = ["cdd.lampang@example.go.th"]', 'staff_line = ["C7a1b2c3d4e5f60718293a4b5c6d7e8f9"]', "",
         "[form]", f'csv = "{csv_path}"',
         "# for gsync poster: the Form's link and the entry number of its district question",
         "# (placeholders: the demo has no real Form or Drive folder)",
         f'url = "{DEMO_FORM_URL}"', f"district_entry = {DEMO_DISTRICT_ENTRY}", "",
         "[drive]", f'path = "{inbox}"', f'url = "{DEMO_FOLDER_URL}"', "",
         "[sheet]", f'path = "{master}"', "", "[state]", f'path = "{state}"', "",
+        *REMINDER_SECTIONS,
     ]
     for name, tambons in lampang_districts().items():
         lines += ["[[districts]]", f'name = "{name}"', "tambons = [" + ", ".join(f'"{t}"' for t in tambons) + "]"]
         if name in EMAILS:
             lines.append("emails = [" + ", ".join(f'"{e}"' for e in EMAILS[name]) + "]")
+        if name in NOTIFY_EMAILS:
+            lines.append("notify_emails = [" + ", ".join(f'"{e}"' for e in NOTIFY_EMAILS[name]) + "]")
+        if name in LINE_IDS:
+            lines.append("line = [" + ", ".join(f'"{e}"' for e in LINE_IDS[name]) + "]")
         lines.append("")
     return "\n".join(lines)
 

@@ -39,6 +39,9 @@ def run_doctor(settings: Settings, google: Any | None = None) -> list[Check]:
     out += _offline(settings)
     if settings.uses_google():
         out += _google(settings, google)
+    from gsync.remind.doctor import checks as reminder_checks  # LINE token, SMTP login, contacts
+
+    out += reminder_checks(settings, Check)
     return out
 
 

@@ -40,6 +40,7 @@ from gsync.sinks.tables import (
     TAB_PLACED,
     TAB_PROBLEMS,
     TAB_RATES,
+    TAB_REMINDERS,
     TAB_REPORTS,
     TAB_RESPONSES,
     TAB_REVIEWS,
@@ -59,7 +60,7 @@ log = logging.getLogger(__name__)
 # Every tab gsync writes; read() asks for these (and any other tab gsync once wrote, see
 # the state cache) and never for staff's own tabs.
 GSYNC_TABS = (TAB_STATUS, TAB_REPORTS, TAB_ACTIVITIES, TAB_CENTRES, TAB_PROBLEMS, TAB_UNATTRIBUTED,
-              TAB_PLACED, TAB_RESPONSES, TAB_RATES, TAB_REVIEWS, TAB_ARCHIVE, TAB_LOG)
+              TAB_PLACED, TAB_RESPONSES, TAB_RATES, TAB_REVIEWS, TAB_ARCHIVE, TAB_LOG, TAB_REMINDERS)
 
 HEADER_GREY = "D9D9D9"
 STAFF_FILL = "FFF9E6"
@@ -240,9 +241,12 @@ class GoogleSheetSink:
         for t in tables:  # no Buddhist calendar in Sheets' number formats: dates go as BE text
             t.rows = [[as_text(c) for c in r] for r in t.rows]
         changed = self._changes(tables, existing)
-        if not any(not p.table.append_only for p in changed) and not self._renames:
+        # Nothing but the log (and the note archive) would change: write nothing. A caller that
+        # hands in nothing but append-only tabs (gsync remind's history) means them.
+        only_logs = any(not t.append_only for t in tables) and all(p.table.append_only for p in changed)
+        if (not changed or only_logs) and not self._renames:
             log.info("master Google Sheet unchanged; nothing written")
-            return 0  # nothing but the log (and the note archive) would change
+            return 0
         if self._tabs is None or (not self._fresh and self._needs_structure(changed)):
             # Creating, growing or formatting tabs by a cached tab list: make sure of it first.
             # A run that failed after creating tabs never committed its tab list, and a tab

@@ -121,6 +121,8 @@ TAB_ARCHIVE = "หมายเหตุที่เก็บไว้"
 # Headers gsync wrote in earlier versions: such a column in an old master is gsync's, not staff's.
 RETIRED = {TAB_REPORTS: ["timeliness"]}
 
+TAB_REMINDERS = "ประวัติการแจ้งเตือน"  # written by `gsync remind` (gsync/remind/history.py)
+
 
 @dataclass
 class Table:

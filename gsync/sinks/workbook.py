@@ -94,8 +94,11 @@ class WorkbookSink:
         tables = prepare(tables, existing, self.notices)
         merged = {title: [[_storable(c) for c in row] for row in rows] for title, rows in merge_all(tables, existing).items()}
         changed = [t.title for t in tables if not same_rows(merged[t.title], existing.get(t.title) or [])]
-        if not any(not t.append_only and t.title in changed for t in tables) and self.path.exists() and not self._renames:
-            return 0  # only the log would change: nothing to write
+        # Only the log would change: nothing to write. A caller that hands in nothing but
+        # append-only tabs (gsync remind's history) means them, and they are written.
+        only_logs = any(not t.append_only for t in tables) and not any(not t.append_only and t.title in changed for t in tables)
+        if (not changed or only_logs) and self.path.exists() and not self._renames:
+            return 0
         refuse_if_in_use(self.path)
         # Load the existing file and replace only gsync's tabs: staff's own tabs, charts and
         # formulas elsewhere in the workbook stay exactly as they were.

@@ -1,0 +1,236 @@
+"""What to tell whom, now: the reminder planner. Pure: a function of the items, the config and `now`.
+
+A *deadline item* is anything a district owes by a date: a quarterly report ("Q1"), and later
+a one-off collection (its id). Each has a status: nothing arrived yet, fine, incomplete (with
+its problems), returned by staff (with the reason), or excused.
+
+Per item and district, of the configured `days` (relative to the deadline) only the latest
+one that has come is a candidate: a run that was missed catches up with one message, never a
+burst of stale ones. The candidate is sent only if it is still relevant:
+  * a day before or on the deadline (<= 0), only while the deadline has not passed and
+    nothing has arrived;
+  * a day after it: a reminder if nothing arrived, the problems if incomplete, the reason if
+    returned; nothing when the report is fine or excused.
+A day more than `catch_up_days` old is not sent any more. The summary day sends one message
+per item to the province staff, listing who is still missing, incomplete or returned.
+
+Each message has a stable key (district, item, day, channel, recipient): the outbox sends a
+key at most once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from gsync import calendar, thai
+from gsync.config import RemindersCfg, Settings
+from gsync.models import Report
+from gsync.remind import templates
+
+ItemStatus = Literal["waiting", "ok", "incomplete", "returned", "excused"]
+Channel = Literal["line", "email"]
+CHANNELS: tuple[Channel, ...] = ("line", "email")
+PROVINCE = "*"  # the "district" of the summary to province staff, in keys
+MAX_PROBLEMS = 10  # problems listed in one message; the rest are counted
+
+
+@dataclass(frozen=True)
+class DeadlineItem:
+    """Something one district owes by a date, and how it stands."""
+
+    district: str
+    key: str  # "Q1".."Q4", or a collection's id
+    label: str  # Thai, as messages name it: "ไตรมาสที่ 1 (ต.ค. - ธ.ค. 2567)"
+    deadline: dt.date
+    status: ItemStatus
+    problems: tuple[str, ...] = ()  # Thai, for "incomplete"
+    reason: str = ""  # what staff wrote, for "returned"
+
+
+@dataclass(frozen=True)
+class Message:
+    key: str
+    district: str  # PROVINCE for the summary
+    item: str
+    item_label: str
+    deadline: dt.date
+    day: int
+    kind: str  # one of templates.KINDS
+    channel: Channel
+    recipient: str
+    subject: str
+    body: str
+
+
+def message_key(district: str, item: str, day: int, channel: str, recipient: str) -> str:
+    return f"{district}|{item}|{day:+d}|{channel}|{recipient}"
+
+
+def items_from_reports(settings: Settings, reports: Iterable[Report]) -> list[DeadlineItem]:
+    """The quarterly reports of a judged `Outcome` as deadline items."""
+    out = []
+    for r in reports:
+        status: ItemStatus
+        if r.excused or r.timeliness == "excused":
+            status = "excused"
+        elif r.review == "returned":
+            status = "returned"
+        elif r.submitted_at is None:
+            status = "waiting"
+        elif r.complete is False:
+            status = "incomplete"
+        else:
+            status = "ok"
+        problems = tuple(dict.fromkeys(p.message for p in r.problems))
+        out.append(DeadlineItem(
+            r.district, f"Q{r.quarter}", calendar.quarter_label(settings.fiscal_year, r.quarter), r.deadline,
+            status, problems, (r.review_reason or "").strip(),
+        ))
+    return out
+
+
+def in_working_hours(now: dt.datetime, settings: Settings) -> bool:
+    """Working hours in the province's time zone, on working days (as configured)."""
+    cfg = settings.reminders
+    local = now.astimezone(settings.tz)
+    if not (cfg.start <= local.time().replace(tzinfo=None) < cfg.end):
+        return False
+    day = local.date()
+    if day in settings.deadlines.extra_working_days:  # a make-up working day wins over everything
+        return True
+    if not cfg.weekends and day.weekday() >= 5:
+        return False
+    if not cfg.holidays:
+        cal = calendar.WorkCalendar(settings.deadlines.extra_holidays, settings.deadlines.extra_working_days)
+        if cal.is_public_holiday(day) or day in settings.deadlines.extra_holidays:
+            return False
+    return True
+
+
+def links(settings: Settings) -> tuple[str, str, str]:
+    """(form url, folder url, the links block of a message)."""
+    form_url = settings.reminders.form_url or (
+        f"https://docs.google.com/forms/d/{settings.form.form_id}/viewform"
+        if settings.form is not None and settings.form.form_id else "")
+    folder_url = settings.reminders.folder_url or (
+        f"https://drive.google.com/drive/folders/{settings.drive.folder_id}"
+        if settings.drive is not None and settings.drive.folder_id else "")
+    lines = []
+    if form_url:
+        lines.append(f"- แบบฟอร์มรายงาน: {form_url}")
+    if folder_url:
+        lines.append(f"- โฟลเดอร์ส่งไฟล์รายงาน (QR code): {folder_url}")
+    if not lines:
+        lines.append("- แบบฟอร์มและโฟลเดอร์ (QR code) ตามที่จังหวัดแจ้งไว้ในหนังสือ")
+    return form_url, folder_url, "\n".join(lines)
+
+
+def _latest_due(days: Sequence[int], offset: int, catch_up: int) -> int | None:
+    due = [d for d in days if d <= offset and offset - d <= catch_up]
+    return max(due) if due else None
+
+
+def _district_kind(item: DeadlineItem, day: int, offset: int) -> str | None:
+    if item.status == "excused":
+        return None
+    if day <= 0:
+        if offset > 0 or item.status != "waiting":
+            return None  # the deadline passed (obsolete), or something arrived
+        return "before" if day < 0 else "today"
+    return {"waiting": "missing", "incomplete": "incomplete", "returned": "returned"}.get(item.status)
+
+
+def _bullets(lines: Sequence[str], limit: int | None = MAX_PROBLEMS) -> str:
+    shown = [f"- {x}" for x in (lines if limit is None else lines[:limit])]
+    if limit is not None and len(lines) > limit:
+        shown.append(f"- และอีก {len(lines) - limit} รายการ (ดูแท็บ \"ปัญหา\")")
+    return "\n".join(shown) if shown else "- ไม่มี"
+
+
+def configured_channels(settings: Settings) -> tuple[Channel, ...]:
+    return tuple(c for c in CHANNELS if getattr(settings, c) is not None)
+
+
+def recipients(settings: Settings, district: str, channels: Sequence[Channel] | None = None) -> dict[Channel, list[str]]:
+    """Who hears about `district` (PROVINCE: the staff), per channel (default: the configured ones)."""
+    if district == PROVINCE:
+        line, email = settings.province.staff_line, settings.province.staff_emails
+    else:
+        d = next((x for x in settings.districts if x.name == district), None)
+        if d is None:  # an item for a district the config no longer lists: nobody to tell
+            return {}
+        line, email = d.line, d.reminder_emails
+    wanted = configured_channels(settings) if channels is None else channels
+    people = {"line": line, "email": email}
+    return {c: list(dict.fromkeys(x.strip() for x in people[c] if x.strip())) for c in wanted}
+
+
+def plan(settings: Settings, items: Sequence[DeadlineItem], now: dt.datetime,
+         channels: Sequence[Channel] | None = None) -> list[Message]:
+    """Every message due at `now` (working hours are the caller's gate: see `in_working_hours`).
+    `channels`: default the configured ones (a dry run may preview the others)."""
+    cfg: RemindersCfg = settings.reminders
+    if not cfg.enabled:
+        return []
+    today = now.astimezone(settings.tz).date()
+    form_url, folder_url, links_text = links(settings)
+    district_days = [d for d in cfg.days if d != cfg.summary_day]
+    out: list[Message] = []
+
+    def emit(district: str, item: str, label: str, deadline: dt.date, day: int, kind: str,
+             values: dict[str, object]) -> None:
+        common = {"province": settings.province.name, "fiscal_year": settings.fiscal_year, "item": label,
+                  "deadline": thai.format_thai_date(deadline, short=False),
+                  "deadline_short": thai.format_thai_date(deadline), "links": links_text,
+                  "form_url": form_url, "folder_url": folder_url}
+        subject, body = templates.render(kind, cfg.templates, {**common, **values})
+        for channel, people in recipients(settings, district, channels).items():
+            for who in people:
+                out.append(Message(message_key(district, item, day, channel, who), district, item, label, deadline,
+                                   day, kind, channel, who, subject, body))
+
+    by_item: dict[str, list[DeadlineItem]] = {}
+    for it in items:
+        by_item.setdefault(it.key, []).append(it)
+        offset = (today - it.deadline).days
+        day = _latest_due(district_days, offset, cfg.catch_up_days)
+        if day is None:
+            continue
+        kind = _district_kind(it, day, offset)
+        if kind is None:
+            continue
+        emit(it.district, it.key, it.label, it.deadline, day, kind, {
+            "district": it.district, "days_left": max(-offset, 0), "days_late": max(offset, 0),
+            "problems": _bullets(it.problems), "reason": it.reason or "(ไม่ได้ระบุเหตุผล โปรดติดต่อเจ้าหน้าที่จังหวัด)",
+        })
+
+    if cfg.summary_day is not None:
+        for key, group in by_item.items():
+            deadline = max(i.deadline for i in group)
+            offset = (today - deadline).days
+            if _latest_due([cfg.summary_day], offset, cfg.catch_up_days) is None:
+                continue
+            missing = [i for i in group if i.status == "waiting"]
+            incomplete = [i for i in group if i.status == "incomplete"]
+            returned = [i for i in group if i.status == "returned"]
+            emit(PROVINCE, key, group[0].label, deadline, cfg.summary_day, "summary", {
+                "n_total": len(group), "n_missing": len(missing), "n_incomplete": len(incomplete),
+                "n_returned": len(returned), "n_ok": len(group) - len(missing) - len(incomplete) - len(returned),
+                "missing_list": _bullets([", ".join(i.district for i in missing)] if missing else []),
+                "incomplete_list": _bullets([f"{i.district}: {i.problems[0] if i.problems else 'ไม่ครบถ้วน'}"
+                                             + (f" (และอีก {len(i.problems) - 1} รายการ)" if len(i.problems) > 1 else "")
+                                             for i in incomplete], limit=None),
+                "returned_list": _bullets([f"{i.district}: {i.reason or '-'}" for i in returned], limit=None),
+                "days_late": offset,
+            })
+    return out
+
+
+def mask_recipient(who: str) -> str:
+    """For logs and the master: emails as k***@example.go.th, LINE ids as U12…ab."""
+    if "@" in who:
+        return thai.mask_pii(who)
+    return f"{who[:3]}…{who[-2:]}" if len(who) > 6 else "…"
