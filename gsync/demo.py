@@ -46,7 +46,7 @@ REMINDER_SECTIONS = [
     "[reminders]", "days = [-3, 0, 1, 7]", "summary_day = 7",
     'form_url = "https://forms.gle/ExampleLampang2568"',
     'folder_url = "https://drive.google.com/drive/folders/1ExampleLampangQrFolder"', "",
-    "# To send for real, add the channels (docs/readme-remind.md), e.g.:",
+    "# To send for real, add the channels (README: Reminders over LINE and email), e.g.:",
     "# [line]", '# token_file = "line-token.txt"',
     "# [email]", '# host = "smtp.example.go.th"', "# port = 587", '# sender = "saraban_lampang@example.go.th"',
     '# username = "saraban_lampang"', '# password_file = "smtp-password.txt"', "",
