@@ -44,8 +44,8 @@ LINE_IDS = {"เกาะคา": ["U4af4980629a1b2c3d4e5f60718293a4b"], "เม
 NOTIFY_EMAILS = {"เกาะคา": ["saraban.kokha@example.go.th"], "แม่เมาะ": ["saraban.maemoh@example.go.th"]}
 REMINDER_SECTIONS = [
     "[reminders]", "days = [-3, 0, 1, 7]", "summary_day = 7",
-    'form_url = "https://forms.gle/ExampleLampang2568"',
-    'folder_url = "https://drive.google.com/drive/folders/1ExampleLampangQrFolder"', "",
+    "# the links in messages come from [form] url (each district gets its own pre-filled link) and",
+    "# [drive] url; form_url / folder_url here would override them", "",
     "# To send for real, add the channels (README: Reminders over LINE and email), e.g.:",
     "# [line]", '# token_file = "line-token.txt"',
     "# [email]", '# host = "smtp.example.go.th"', "# port = 587", '# sender = "saraban_lampang@example.go.th"',

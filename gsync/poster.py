@@ -164,7 +164,7 @@ def folder_link(folder_id: str) -> str:
     return f"https://drive.google.com/drive/folders/{folder_id}"
 
 
-def _entry_in(url: str) -> int | None:
+def entry_in(url: str) -> int | None:
     entries = [k for k, _ in parse_qsl(urlsplit(url).query, keep_blank_values=True) if k.startswith("entry.")]
     if len(entries) != 1:
         return None
@@ -190,7 +190,7 @@ def offline_form(settings: Settings) -> FormInfo:
             f"{where} url is a forms.gle short link, which loses the pre-filled district; use the long link "
             "(https://docs.google.com/forms/d/e/.../viewform: Send > link, without 'Shorten URL')"
         )
-    entry = form.district_entry if form.district_entry is not None else _entry_in(form.url)
+    entry = form.district_entry if form.district_entry is not None else entry_in(form.url)
     if entry is None:
         raise PosterError(
             f"{where} district_entry is missing: in the Form's menu choose 'Get pre-filled link', pick any "

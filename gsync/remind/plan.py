@@ -110,12 +110,26 @@ def in_working_hours(now: dt.datetime, settings: Settings) -> bool:
     return True
 
 
-def links(settings: Settings) -> tuple[str, str, str]:
-    """(form url, folder url, the links block of a message)."""
-    form_url = settings.reminders.form_url or (
+def district_form_url(settings: Settings, district: str) -> str | None:
+    """The district's own pre-filled Form link (the poster's), when the config names the Form's link
+    and its district entry (`[form] url` and `district_entry`): the district is already chosen."""
+    from gsync.poster import entry_in, plain_url, prefilled_url  # no PDF library is imported
+
+    form = settings.form
+    if form is None or not form.url or settings.reminders.form_url:
+        return None
+    entry = form.district_entry if form.district_entry is not None else entry_in(form.url)
+    return prefilled_url(plain_url(form.url), entry, district) if entry is not None else None
+
+
+def links(settings: Settings, district: str | None = None) -> tuple[str, str, str]:
+    """(form url, folder url, the links block of a message); a district's own Form link if known."""
+    form_url = (district_form_url(settings, district) if district else None) or settings.reminders.form_url or (
+        settings.form.url if settings.form is not None and settings.form.url else "") or (
         f"https://docs.google.com/forms/d/{settings.form.form_id}/viewform"
         if settings.form is not None and settings.form.form_id else "")
     folder_url = settings.reminders.folder_url or (
+        settings.drive.url if settings.drive is not None and settings.drive.url else "") or (
         f"https://drive.google.com/drive/folders/{settings.drive.folder_id}"
         if settings.drive is not None and settings.drive.folder_id else "")
     lines = []
@@ -182,10 +196,11 @@ def plan(settings: Settings, items: Sequence[DeadlineItem], now: dt.datetime,
 
     def emit(district: str, item: str, label: str, deadline: dt.date, day: int, kind: str,
              values: dict[str, object]) -> None:
+        own = links(settings, district) if district != PROVINCE else (form_url, folder_url, links_text)
         common = {"province": settings.province.name, "fiscal_year": settings.fiscal_year, "item": label,
                   "deadline": thai.format_thai_date(deadline, short=False),
-                  "deadline_short": thai.format_thai_date(deadline), "links": links_text,
-                  "form_url": form_url, "folder_url": folder_url}
+                  "deadline_short": thai.format_thai_date(deadline), "links": own[2],
+                  "form_url": own[0], "folder_url": own[1]}
         subject, body = templates.render(kind, cfg.templates, {**common, **values})
         for channel, people in recipients(settings, district, channels).items():
             for who in people:

@@ -191,3 +191,22 @@ def test_recipients_are_masked_for_logs() -> None:
     assert mask_recipient("kokha@example.go.th") == "k***@example.go.th"
     assert mask_recipient(LINE_A) == "Ua1…a1"
     assert mask_recipient("C0123456789") == "C01…89"
+
+
+def test_a_district_gets_its_own_prefilled_form_link(tmp_path: Path) -> None:
+    from urllib.parse import parse_qs, urlsplit
+
+    base = settings(tmp_path, line_url="http://127.0.0.1:9", districts={"เกาะคา": {"line": [LINE_A]}})
+    data = base.model_dump(exclude={"source_file"})
+    data["reminders"] = {**data["reminders"], "form_url": None, "folder_url": None}
+    data["form"] = {"csv": "responses.csv", "url": "https://docs.google.com/forms/d/e/1FAIpQLSexample/viewform",
+                    "district_entry": 1554894512}
+    data["drive"] = {"path": "inbox", "url": "https://drive.google.com/drive/folders/1QrFolder"}
+    s = parse_settings(data)
+    district, summary = plan(s, [item("เกาะคา")], at(2024, 12, 20))  # day +7: the district and the staff summary
+    link = next(line for line in district.body.splitlines() if line.startswith("- แบบฟอร์มรายงาน: "))
+    url = urlsplit(link.removeprefix("- แบบฟอร์มรายงาน: "))
+    assert (url.netloc, url.path) == ("docs.google.com", "/forms/d/e/1FAIpQLSexample/viewform")
+    assert parse_qs(url.query) == {"usp": ["pp_url"], "entry.1554894512": ["เกาะคา"]}
+    assert "- โฟลเดอร์ส่งไฟล์รายงาน (QR code): https://drive.google.com/drive/folders/1QrFolder" in district.body
+    assert summary.district == "*" and "entry." not in summary.body  # staff's summary names no district link
