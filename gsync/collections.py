@@ -51,7 +51,7 @@ LESSON_LABELS = {
 }
 
 def problem(code: str, *, source: str | None = None, row: int | None = None, **fields: object) -> Problem:
-    return rules.problem(code, source=source, row=row, **fields)
+    return rules.problem(code, source=source, row=row, **fields)  # type: ignore[arg-type]
 
 
 @dataclass

@@ -19,7 +19,7 @@ class Frozen(BaseModel):
 # --- problems -----------------------------------------------------------------------------
 
 # Contract codes (contract.md section 5) and the ones gsync adds. Each has a Thai message
-# template in rules.MESSAGES; the code is what operators script against.
+# template and a label in gsync/messages.py; the code is what operators script against.
 ProblemCode = Literal[
     # contract
     "no_report_file",

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from gsync import calendar, fiscal, thai
 from gsync.config import CollectionCfg, DistrictCfg, Settings
+from gsync.messages import MESSAGES, problem  # noqa: F401 - MESSAGES: every code's template lives there
 from gsync.models import (
     Activity,
     Centre,
@@ -29,41 +30,6 @@ from gsync.models import (
     Report,
     Unattributed,
 )
-
-# Thai messages for staff, one per problem code. `{}` fields come from the problem's place.
-MESSAGES = {
-    "no_report_file": "ไม่มีไฟล์แบบรายงานผลการดำเนินงานที่อ่านได้",
-    "unreadable_file": "อ่านไฟล์ไม่ได้: {detail}",
-    "centre_without_activity": "ศูนย์ฯ ตำบล{tambon} ไม่มีกิจกรรมในไตรมาสนี้",
-    "date_outside_quarter": "วันที่ {date} อยู่นอกไตรมาสที่ {quarter} ({start} ถึง {end})",
-    "unknown_category": "ประเภท/ภารกิจกิจกรรม “{text}” ไม่อยู่ในรายการของแนวทาง",
-    "no_participants": "ไม่ระบุจำนวนผู้เข้าร่วม หรือจำนวนเป็นศูนย์ ({text})",
-    "totals_mismatch": "{what}ที่กรอกในแบบฟอร์ม ({declared}) ไม่ตรงกับในไฟล์รายงาน ({counted})",
-    "unauthorized_respondent": "ผู้ส่ง {email} ไม่อยู่ในรายชื่อผู้มีสิทธิ์รายงานของอำเภอ{district}: ยังไม่นับเป็นรายงาน จนกว่าเจ้าหน้าที่จะกดยอมรับ",
-    "missing_answer": "ไม่ได้ตอบคำถาม “{question}” ในแบบฟอร์ม",
-    "unknown_tambon": "ตำบล “{text}” ไม่ใช่ตำบลของอำเภอ{district}",
-    "attachment_unavailable": "ไฟล์แนบในแบบฟอร์มไม่มีในโฟลเดอร์ที่ gsync อ่านได้: ยังตรวจเนื้อหาไม่ได้",
-    "district_conflict": "ไฟล์ระบุอำเภอ{found} แต่{where}ระบุอำเภอ{used}",
-    "quarter_conflict": "ไฟล์ระบุไตรมาสที่ {found} แต่{where}ระบุไตรมาสที่ {used}",
-    "file_removed": "{what} “{name}” ที่เคยนับเป็นรายงาน (ได้รับเมื่อ {received}) ถูกลบหรือย้ายออกจาก{where} "
-                    "เมื่อ {when} หรือก่อนหน้านั้น: ยังนับวันที่ได้รับเดิม แต่ไม่นับข้อมูลใน{what}นั้นแล้ว",
-    # collections (gsync/collections.py) and fiscal years (gsync/fiscal.py)
-    "wrong_fiscal_year": (
-        "คำตอบไตรมาส “{text}” เป็นของปีงบประมาณ {found} แต่ระบบนี้ติดตามปีงบประมาณ {fy}: "
-        "ตรวจว่าแบบฟอร์มเป็นของปีนี้ (แก้ตัวเลือกไตรมาสในแบบฟอร์ม) แล้วให้อำเภอยืนยันไตรมาสที่รายงาน"
-    ),
-    "no_collection_file": "ไม่มีไฟล์{name}ที่อ่านได้",
-    "tambon_without_centre": "ตำบล{tambon} ไม่มีศูนย์ฯ ระดับตำบลในทะเบียน",
-    "no_district_centre": "ทะเบียนไม่มีศูนย์ฯ ระดับอำเภอ",
-    "missing_chair": "ศูนย์ฯ “{centre}” ไม่ระบุชื่อประธานศูนย์",
-    "missing_phone": "ศูนย์ฯ “{centre}” ไม่ระบุเบอร์โทรศัพท์ (หรือเบอร์อ่านไม่ได้: “{text}”)",
-    "coordinates_outside_thailand": (
-        "พิกัด ({lat}, {lon}) ของศูนย์ฯ “{centre}” อยู่นอกประเทศไทย: "
-        "กรอกละติจูดก่อน แล้วตามด้วยลองจิจูด เช่น 18.29, 99.49"
-    ),
-    "coordinates_outside_province": "พิกัด ({lat}, {lon}) ของศูนย์ฯ “{centre}” อยู่นอกจังหวัด{province}",
-    "missing_lesson_field": "บันทึกองค์ความรู้ “{title}” ไม่ได้กรอก “{label}”",
-}
 
 # Problems that are worth showing but do not make a report incomplete.
 # file_removed does not block by itself: completeness judges what is there now (a removed
@@ -81,10 +47,6 @@ FIELD_LABELS = {
     "participants": "จำนวนผู้เข้าร่วม",
     "report_files": "แนบแบบรายงานผลการดำเนินงาน",
 }
-
-
-def problem(code: str, *, source: str | None = None, row: int | None = None, **fields: object) -> Problem:
-    return Problem(code=code, message=MESSAGES[code].format(**fields), source=source, row=row)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)

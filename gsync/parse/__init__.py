@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 
 from gsync.config import Settings
+from gsync.messages import MESSAGES, problem
 from gsync.models import FileKind, ParsedFile, Problem
 
 from . import grid
@@ -27,10 +28,7 @@ __all__ = ["BACKENDS", "DEFAULT_BACKEND", "parse_file", "read_grid", "sniff"]
 
 log = logging.getLogger(__name__)
 
-MSG_NO_TABLE = (
-    "ไม่พบตารางแบบรายงานในไฟล์ (ไม่พบแถวหัวตารางที่มีคอลัมน์ เช่น ตำบล ชื่อกิจกรรม วันที่ดำเนินการ "
-    "จำนวนผู้เข้าร่วม): กรุณากรอกลงแบบฟอร์มของจังหวัด โดยไม่ลบหรือเปลี่ยนชื่อหัวตาราง แล้วส่งอีกครั้ง"
-)
+MSG_NO_TABLE = MESSAGES["no_header"]
 MSG_EMPTY = "ไฟล์ว่างเปล่า (0 ไบต์): กรุณาแนบไฟล์แบบรายงานใหม่อีกครั้ง"
 MSG_UNKNOWN_FORMAT = (
     "ไม่รู้จักชนิดไฟล์นี้ จึงอ่านแบบรายงานไม่ได้: กรุณาส่งแบบรายงานเป็นไฟล์ Excel (.xlsx) ตามแบบฟอร์มของจังหวัด"
@@ -44,8 +42,7 @@ MSG_INTERNAL = "อ่านไฟล์ไม่สำเร็จ: กรุ�
 
 
 def _unreadable(name: str, message: str) -> ParsedFile:
-    problem = Problem(code="unreadable_file", message=message, source=name)
-    return ParsedFile(kind=FileKind.UNKNOWN, problems=(problem,))
+    return ParsedFile(kind=FileKind.UNKNOWN, problems=(problem("unreadable_file", detail=message, source=name),))
 
 
 def parse_file(
@@ -141,7 +138,7 @@ def _parse(name: str, data: bytes, settings: Settings, backend: str | None) -> P
         return recs
     else:
         kind = FileKind.UNKNOWN
-        problems.append(Problem(code="no_header", message=MSG_NO_TABLE, source=name))
+        problems.append(problem("no_header", source=name))
     return ParsedFile(
         kind=kind,
         header_district=info.district,

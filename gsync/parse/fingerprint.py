@@ -12,7 +12,7 @@ import hashlib
 from importlib import resources
 
 # The modules whose code decides what a file's rows are.
-_PARSING_MODULES = ("parse", "thai.py", "vocab.py", "models.py")
+_PARSING_MODULES = ("parse", "thai.py", "vocab.py", "models.py", "messages.py")
 
 
 @functools.cache

@@ -19,6 +19,7 @@ from rapidfuzz import fuzz, process
 
 from gsync import thai, vocab
 from gsync.config import Settings
+from gsync.messages import problem
 from gsync.models import Activity, Centre, Problem
 
 from .grid import MAX_EMPTY_RUN, Cell, Row, SheetGrid
@@ -387,16 +388,7 @@ def to_activity(
             date = thai.parse_thai_date(date_cell)
         except (ValueError, OverflowError) as e:
             ctx.problems.append(
-                Problem(
-                    code="unreadable_date",
-                    message=(
-                        f"แผ่นงาน “{ctx.sheet}” แถว {number}: {e}: "
-                        "กรุณาพิมพ์วันที่เป็น วัน/เดือน/ปี พ.ศ. เช่น 15/10/2567"
-                    ),
-                    source=ctx.source,
-                    row=number,
-                    field="date",
-                )
+                problem("unreadable_date", sheet=ctx.sheet, error=e, source=ctx.source, row=number, field="date")
             )
 
     people_cell = _get(row, columns, "participants")
@@ -568,16 +560,8 @@ def parse_sheet(
         label = header.labels.get(f, f)
         what = "แบบรายงานผลการดำเนินงาน" if header.kind == "activity" else "แบบรายงานศูนย์ฯ"
         ctx.problems.append(
-            Problem(
-                code="missing_column",
-                message=(
-                    f"แผ่นงาน “{ctx.sheet}”: ไม่พบคอลัมน์ “{label}” ใน{what}: "
-                    f"กรุณาเพิ่มคอลัมน์ “{label}” ตามแบบฟอร์มของจังหวัด แล้วส่งอีกครั้ง"
-                ),
-                source=ctx.source,
-                row=sheet.first_row + header.row,
-                field=f,
-            )
+            problem("missing_column", sheet=ctx.sheet, label=label, what=what, source=ctx.source,
+                    row=sheet.first_row + header.row, field=f)
         )
 
     max_rows = ctx.settings.limits.max_rows
@@ -610,16 +594,7 @@ def parse_sheet(
         seen += 1
         if seen > max_rows:
             ctx.problems.append(
-                Problem(
-                    code="truncated",
-                    message=(
-                        f"แผ่นงาน “{ctx.sheet}” มีข้อมูลเกิน {max_rows:,} แถว: อ่านเพียง {max_rows:,} แถวแรก "
-                        f"ตั้งแต่แถว {number} ลงไปไม่ได้อ่าน: กรุณาลบแถวที่ไม่ใช่ข้อมูลกิจกรรมออก "
-                        "หรือแยกส่งเป็นหลายไฟล์"
-                    ),
-                    source=ctx.source,
-                    row=number,
-                )
+                problem("truncated", sheet=ctx.sheet, max_rows=f"{max_rows:,}", source=ctx.source, row=number)
             )
             break
         if _is_total(texts):

@@ -20,13 +20,13 @@ from collections.abc import Iterable
 from gsync import collections as coll
 from gsync import thai
 from gsync.config import Settings
+from gsync.messages import LABELS as PROBLEM_LABELS
 from gsync.models import CollectionReport
 from gsync.rules import Outcome
 from gsync.sinks.tables import (
     INCOMPLETE,
     KEY,
     NOTE,
-    PROBLEM_LABELS,
     STATUS_LABELS,
     TAB_CENTRES,
     TAB_PROBLEMS,

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from gsync import calendar, thai
 from gsync.config import Settings
+from gsync.messages import LABELS as PROBLEM_LABELS
 from gsync.models import FormResponse, Report
 from gsync.rules import Outcome, StaffInput
 
@@ -75,35 +76,6 @@ LEGEND = (
 )
 
 # What a problem code means, in a few Thai words (the ปัญหา tab's "ประเภทปัญหา").
-PROBLEM_LABELS = {
-    "no_report_file": "ไม่มีไฟล์แบบรายงาน",
-    "unreadable_file": "อ่านไฟล์ไม่ได้",
-    "centre_without_activity": "ศูนย์ไม่มีกิจกรรม",
-    "date_outside_quarter": "วันที่อยู่นอกไตรมาส",
-    "unknown_category": "ประเภทกิจกรรมไม่อยู่ในรายการ",
-    "no_participants": "ไม่ระบุผู้เข้าร่วม",
-    "totals_mismatch": "ยอดรวมไม่ตรงกับไฟล์",
-    "unauthorized_respondent": "ผู้ส่งไม่อยู่ในรายชื่อ",
-    "missing_answer": "ไม่ได้ตอบคำถาม",
-    "unreadable_date": "อ่านวันที่ไม่ได้",
-    "unknown_tambon": "ตำบลไม่ถูกต้อง",
-    "district_conflict": "อำเภอไม่ตรงกัน",
-    "quarter_conflict": "ไตรมาสไม่ตรงกัน",
-    "no_header": "ไม่พบหัวตาราง",
-    "missing_column": "ขาดคอลัมน์",
-    "truncated": "ไฟล์ยาวเกิน อ่านไม่หมด",
-    "attachment_unavailable": "ยังเปิดไฟล์แนบไม่ได้",
-    "file_removed": "ไฟล์ถูกลบออกจากโฟลเดอร์",
-    "wrong_fiscal_year": "ไตรมาสเป็นของปีงบประมาณอื่น",
-    "no_collection_file": "ไม่มีไฟล์รายงานที่อ่านได้",
-    "tambon_without_centre": "ตำบลไม่มีศูนย์ในทะเบียน",
-    "no_district_centre": "ไม่มีศูนย์ระดับอำเภอ",
-    "missing_chair": "ไม่ระบุประธานศูนย์",
-    "missing_phone": "ไม่ระบุเบอร์โทรศัพท์",
-    "coordinates_outside_thailand": "พิกัดอยู่นอกประเทศไทย",
-    "coordinates_outside_province": "พิกัดอยู่นอกจังหวัด",
-    "missing_lesson_field": "บันทึกองค์ความรู้กรอกไม่ครบ",
-}
 
 TAB_STATUS = "สถานะรายงาน"
 TAB_REPORTS = "รายงาน"
