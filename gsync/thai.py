@@ -671,6 +671,10 @@ def parse_quarter(value: object) -> int | None:
     return _named_quarter(s)
 
 
+# Names cameras and phones give files: their trailing number counts pictures.
+_CAMERA_NAME = re.compile(r"^(?:img|dsc|dscn|dcim|pxl|photo|image|screenshot|ภาพ|รูป)[\s_\-]*\d+$")
+
+
 def quarter_in_name(name: str) -> int | None:
     """The quarter a file or folder name names: ``เกาะคา ไตรมาส1.xlsx``, ``อ.งาว Q1 (1).xlsx``,
     ``สบปราบ_๑.docx`` (a lone 1-4 at the end of the stem). Drive's " (1)" is not a quarter.
@@ -681,6 +685,8 @@ def quarter_in_name(name: str) -> int | None:
         stem = stem[: m.start()]
     if _Q_MENTIONED.search(stem):  # named, even if ambiguously: no other reading
         return _named_quarter(stem)
+    if _CAMERA_NAME.match(stem):  # IMG_1, DSC-3, Screenshot_2: a camera's counter, not a quarter
+        return None
     for candidate in (stem, _FORM_UPLOADER.sub("", stem)):
         if m := _Q_LONE_DIGIT.search(candidate):
             return int(m[1])

@@ -1033,3 +1033,13 @@ def test_a_district_typed_with_two_sara_e_is_found() -> None:
     choices = {"แม่ทะ": [], "แม่เมาะ": [], "เมืองลำปาง": ["เมือง"]}
     assert thai.match_name("อำเภอเเม่ทะ", choices) == "แม่ทะ"
     assert find_district("รายงาน อ.เเม่ทะ Q1.xlsx", choices) == "แม่ทะ"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("IMG_1.jpg", None), ("DSC-3.JPG", None), ("Screenshot_2.png", None), ("รูป_4.jpg", None),
+     ("งาว_1.xlsx", 1), ("รูปกิจกรรม ไตรมาส 2.jpg", 2)],
+    ids=["img", "dsc", "screenshot", "thai-photo", "district-then-quarter", "named-quarter"],
+)
+def test_a_camera_counter_is_not_a_quarter(name: str, expected: int | None) -> None:
+    assert thai.quarter_in_name(name) == expected
