@@ -107,7 +107,13 @@ class State:
         if text is None:
             row = self._db.execute("SELECT json FROM parsed WHERE parse_key = ?", (parse_key,)).fetchone()
             text = row[0] if row else None
-        return ParsedFile.model_validate_json(text) if text else None
+        if not text:
+            return None
+        try:
+            return ParsedFile.model_validate_json(text)
+        except ValueError:  # written by another gsync version: parse the file again, never fail the run
+            log.info("cached parse %s no longer fits this version of gsync; the file is parsed again", parse_key[:12])
+            return None
 
     def get(self, key: str) -> str | None:
         if key in self._staged_kv:

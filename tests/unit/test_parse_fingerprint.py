@@ -39,3 +39,14 @@ def test_fingerprint_follows_the_parser_code_and_nothing_else(tmp_path: Path) ->
     thai = tree / "gsync" / "thai.py"
     thai.write_text(thai.read_text() + "\n# a date style\n")
     assert fingerprint_of(tree) not in (original, changed)
+
+
+def test_a_cached_parse_from_another_version_is_parsed_again_not_a_crash(tmp_path: Path) -> None:
+    from gsync.state import State
+
+    state = State(tmp_path / "state.sqlite")
+    state._db.execute("INSERT INTO parsed (parse_key, json) VALUES (?, ?)",
+                      ("k1", '{"kind": "activity", "a_field_of_an_old_version": 1}'))
+    state._db.commit()
+    assert state.parsed("k1") is None
+    state.close()
