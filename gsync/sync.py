@@ -39,6 +39,12 @@ RECEIPTS_KEY = "receipts:v1"
 # How many responses / files each channel yielded in the last good run (kv, JSON).
 COUNTS_KEY = "source_counts:v1"
 
+# Parse keys that remember a file that could not be fetched at this version (Drive 404, or
+# FileUnavailable: too big, a Google Form, a refused export): not fetched again until its
+# version changes, so a rerun costs no download and a new upload costs exactly one.
+GONE = "!gone"
+UNREADABLE = "!unreadable"
+
 # A fault hook for crash tests: called with the name of each stage as the run reaches it.
 Hook = Callable[[str], None]
 
@@ -183,6 +189,12 @@ class _Loader:
         known = self.state.file_version(ref.id)
         parsed = None
         key = known[1] if known and known[0] == ref.version and ref.version else None
+        if key == GONE:  # remembered: not fetched again until Drive reports a new version
+            self.state.stage_file(ref.id, ref.version, ref.name, ref.received_at, GONE)
+            return None
+        if key == UNREADABLE:
+            self.state.stage_file(ref.id, ref.version, ref.name, ref.received_at, UNREADABLE)
+            return Incoming(ref, None, response_id, listed)
         if key:
             parsed = self.state.parsed(key)
         if parsed is None:
@@ -193,8 +205,12 @@ class _Loader:
             except FileGone:
                 log.warning("file %s was deleted before it could be read; skipped", ref.name)
                 self.gone.append(ref.name)
+                if ref.version:
+                    self.state.stage_file(ref.id, ref.version, ref.name, ref.received_at, GONE)
                 return None
             except FileUnavailable:
+                if ref.version:
+                    self.state.stage_file(ref.id, ref.version, ref.name, ref.received_at, UNREADABLE)
                 return Incoming(ref, None, response_id, listed)
             key = self.fingerprint + hashlib.sha256(data).hexdigest()
             parsed = self.state.parsed(key)
