@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from gsync import demo, synth
+from gsync.sinks.tables import NOTE, TAB_REPORTS
 from tests.adapters.test_incremental import NOW, WRITES, downloads, sync
 from tests.fakes.province import load_demo_into_fake, write_google_config
 
@@ -58,3 +59,80 @@ def test_a_gone_attachment_is_fetched_once_and_a_new_upload_costs_one_download(p
                         province["folder"], created_time=NOW - dt.timedelta(days=1))
     third = sync(province, NOW + dt.timedelta(hours=2))
     assert len(downloads(third)) == 1
+
+
+def api_ids(calls: list[Any]) -> list[str]:
+    return sorted(c.id for c in calls)
+
+
+def test_a_rerun_with_nothing_changed_costs_one_changes_list_and_one_responses_list(province):
+    sync(province, NOW)  # cold: reads and writes everything
+    after_write = sync(province, NOW + dt.timedelta(hours=1))
+    # the feed reports the master (gsync's own write): read once, nothing written
+    assert api_ids(after_write) == ["drive.changes.list", "forms.forms.responses.list",
+                                    "sheets.spreadsheets.values.batchGet"]
+
+    quiet = sync(province, NOW + dt.timedelta(hours=2))
+    assert api_ids(quiet) == ["drive.changes.list", "forms.forms.responses.list"]
+
+
+def test_a_staff_edit_to_the_master_between_runs_is_read_and_kept(province):
+    fake, sid = province["fake"], province["sid"]
+    sync(province, NOW)
+    sync(province, NOW + dt.timedelta(hours=1))
+    tab = TAB_REPORTS
+    assert tab in {s.title for s in fake.sheets.spreadsheets[sid].sheets}
+    header = fake.sheet_values(sid, tab)[0]
+    col = chr(ord("A") + header.index(NOTE))  # a staff column of the status tab
+    for row in range(2, 5):
+        fake.sheet_set_cell(sid, tab, f"{col}{row}", f"โทรตามแล้ว {row}")
+    keys = [r[0] for r in fake.sheet_values(sid, tab)[1:4]]
+
+    seen = sync(province, NOW + dt.timedelta(hours=2))
+    assert "sheets.spreadsheets.values.batchGet" in api_ids(seen)  # the feed reported the edit
+
+    rows = synth.activities(demo.lampang_districts()["แม่ทะ"], demo.FY, 2, seed=42)
+    fake.drive_add_file("แม่ทะ ไตรมาส2.xlsx", synth.activity_xlsx("แม่ทะ", demo.PROVINCE, 2, rows),
+                        province["folder"], created_time=NOW - dt.timedelta(days=1))
+    wrote = sync(province, NOW + dt.timedelta(hours=3))
+    assert [c.id for c in wrote if c.id in WRITES]  # a writing run
+    notes = {r[0]: r[header.index(NOTE)] for r in fake.sheet_values(sid, tab)[1:] if len(r) > header.index(NOTE)}
+    assert [notes.get(k) for k in keys] == ["โทรตามแล้ว 2", "โทรตามแล้ว 3", "โทรตามแล้ว 4"]
+
+
+def test_a_form_edit_between_runs_reads_the_questions_again(province):
+    fake, form_id = province["fake"], province["ids"]["form_id"]
+    sync(province, NOW)
+    sync(province, NOW + dt.timedelta(hours=1))
+    assert [c.id for c in sync(province, NOW + dt.timedelta(hours=2)) if c.id == "forms.forms.get"] == []
+
+    fake.forms_add_question(form_id, "ข้อเสนอแนะ", "paragraph")  # staff add a question to the Form
+    again = sync(province, NOW + dt.timedelta(hours=3))
+    assert [c.id for c in again if c.id == "forms.forms.get"] == ["forms.forms.get"]
+
+
+def test_the_safety_net_reads_in_full_when_the_last_full_read_is_over_an_hour_old(province):
+    import json
+    import sqlite3
+
+    sync(province, NOW)
+    sync(province, NOW + dt.timedelta(hours=1))
+    assert "sheets.spreadsheets.values.batchGet" not in api_ids(sync(province, NOW + dt.timedelta(hours=2)))
+    # the last full reads happened 61 minutes ago (wall clock): the state says when
+    db = sqlite3.connect(province["state"])
+    old = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=61)).isoformat()
+    for key, value in db.execute("SELECT key, value FROM kv").fetchall():
+        data = json.loads(value)
+        if key.startswith("sheet:") and key.endswith(":snapshot"):
+            data["at"] = old
+        elif key.startswith("forms:") and isinstance(data.get("questions"), dict):
+            data["questions"]["at"] = old
+        else:
+            continue
+        db.execute("UPDATE kv SET value = ? WHERE key = ?", (json.dumps(data, ensure_ascii=False), key))
+    db.commit()
+    db.close()
+
+    calls = api_ids(sync(province, NOW + dt.timedelta(hours=3)))
+    assert calls == ["drive.changes.list", "forms.forms.get", "forms.forms.responses.list",
+                     "sheets.spreadsheets.values.batchGet"]
