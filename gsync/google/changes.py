@@ -13,12 +13,10 @@ A rejected token (400/404/410) or no token yet means "unknown": the consumer rea
 from __future__ import annotations
 
 import datetime as dt
-import http.client
 import logging
 from typing import Any
 
-import httplib2
-from googleapiclient.errors import HttpError
+import requests
 
 from gsync.errors import SourceError
 from gsync.google.retry import error_message, error_reason
@@ -26,6 +24,7 @@ from gsync.google.retry import error_message, error_reason
 log = logging.getLogger(__name__)
 
 TOKEN_REJECTED = frozenset({400, 404, 410})
+DRIVE = "https://www.googleapis.com/drive/v3"
 FIELDS = ("nextPageToken,newStartPageToken,changes(changeType,removed,fileId,file(id,name,mimeType,parents,"
           "trashed,createdTime,modifiedTime,md5Checksum,version,size,owners(emailAddress),"
           "lastModifyingUser(emailAddress)))")
@@ -59,8 +58,8 @@ class ChangeFeed:
     def start_token(self) -> str:
         """Drive's current position (one request per run at most)."""
         if self._start is None:
-            req = self.google.drive.changes().getStartPageToken(supportsAllDrives=True)
-            self._start = str(self._execute("changes.getStartPageToken", req)["startPageToken"])
+            self._start = str(self._get("changes.getStartPageToken", "/changes/startPageToken",
+                                        {"supportsAllDrives": "true"})["startPageToken"])
         return self._start
 
     def since(self, token: str | None) -> Changes | None:
@@ -69,26 +68,17 @@ class ChangeFeed:
             return None
         if token in self._since:
             return self._since[token]
-        kwargs: dict[str, Any] = {"pageToken": token, "fields": FIELDS, "pageSize": 1000,
-                                  "supportsAllDrives": True, "includeItemsFromAllDrives": True}
+        params = {"pageToken": token, "fields": FIELDS, "pageSize": "1000",
+                  "supportsAllDrives": "true", "includeItemsFromAllDrives": "true"}
         raw: list[dict[str, Any]] = []
         result: Changes | None = None
         while True:
-            try:
-                page = self.google.drive.changes().list(**kwargs).execute()
-            except HttpError as e:
-                if e.resp.status in TOKEN_REJECTED:
-                    log.warning("Drive rejected a saved changes token (HTTP %s %s); reading in full",
-                                e.resp.status, error_reason(e.content))
-                    break
-                raise SourceError(f"Google Drive changes.list failed: HTTP {e.resp.status} {error_reason(e.content)} "
-                                  f"{error_message(e.content)}; nothing was written, run gsync again later") from None
-            except (OSError, httplib2.HttpLib2Error, http.client.HTTPException) as e:
-                raise SourceError(f"Google Drive changes.list failed: {type(e).__name__}: {e}; "
-                                  "nothing was written, run gsync again later") from None
+            page = self._get("changes.list", "/changes", params, rejected=TOKEN_REJECTED)
+            if page is None:
+                break
             raw.extend(page.get("changes") or [])
             if page.get("nextPageToken"):
-                kwargs["pageToken"] = page["nextPageToken"]
+                params["pageToken"] = page["nextPageToken"]
                 continue
             if page.get("newStartPageToken"):
                 result = Changes(raw, str(page["newStartPageToken"]))
@@ -97,14 +87,27 @@ class ChangeFeed:
         self._since[token] = result
         return result
 
-    def _execute(self, what: str, request: Any) -> Any:
+    def _get(self, what: str, path: str, params: dict[str, str],
+             rejected: frozenset[int] = frozenset()) -> Any:
+        """One Drive GET over the run's requests session (the same retrying, counting adapter as
+        the Sheets calls; Drive's discovery client is per thread, this is not)."""
+        session = self.google.sheets.http_client.session
         try:
-            return request.execute()
-        except HttpError as e:
-            raise SourceError(f"Google Drive {what} failed: HTTP {e.resp.status} {error_reason(e.content)} "
-                              f"{error_message(e.content)}; nothing was written, run gsync again later") from None
-        except (OSError, httplib2.HttpLib2Error, http.client.HTTPException) as e:
+            resp = session.get(DRIVE + path, params=params, timeout=getattr(self.google, "timeout", 60.0))
+        except requests.RequestException as e:
             raise SourceError(f"Google Drive {what} failed: {type(e).__name__}: {e}; "
+                              "nothing was written, run gsync again later") from None
+        if resp.status_code in rejected:
+            log.warning("Drive rejected a saved changes token (HTTP %s %s); reading in full",
+                        resp.status_code, error_reason(resp.content))
+            return None
+        if resp.status_code >= 400:
+            raise SourceError(f"Google Drive {what} failed: HTTP {resp.status_code} {error_reason(resp.content)} "
+                              f"{error_message(resp.content)}; nothing was written, run gsync again later")
+        try:
+            return resp.json()
+        except ValueError:
+            raise SourceError(f"Google Drive {what} answered something that is not JSON; "
                               "nothing was written, run gsync again later") from None
 
 

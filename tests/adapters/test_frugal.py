@@ -136,3 +136,16 @@ def test_the_safety_net_reads_in_full_when_the_last_full_read_is_over_an_hour_ol
     calls = api_ids(sync(province, NOW + dt.timedelta(hours=3)))
     assert calls == ["drive.changes.list", "forms.forms.get", "forms.forms.responses.list",
                      "sheets.spreadsheets.values.batchGet"]
+
+
+def test_a_cold_sync_downloads_in_parallel_within_the_same_request_counts(province):
+    fake = province["fake"]
+    fake.latency = 0.05  # every request takes a while: downloads overlap if they can
+    cold = sync(province, NOW)
+    assert fake.max_in_flight >= 2
+    assert fake.max_in_flight <= 6 + 1  # DOWNLOAD_THREADS, plus nothing else at once
+    gets = [c for c in downloads(cold)]
+    assert len(gets) == len({c.path for c in gets})  # each file downloaded once
+    assert len([c for c in cold if c.id in WRITES]) <= 3
+    reads = [c for c in cold if c.id.startswith("sheets.") and c.id not in WRITES]
+    assert len(reads) <= 2

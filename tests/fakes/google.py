@@ -167,6 +167,8 @@ class FakeGoogle:
         self.token_requests: list[dict[str, Any]] = []
         self.refresh_tokens_revoked = False
         self.latency = 0.0
+        self.in_flight = 0  # requests being answered now (downloads run in parallel)
+        self.max_in_flight = 0
         self.virtual_time = False
         self.simulated_seconds = 0.0
         self._quota: Quota | None = None
@@ -194,12 +196,31 @@ class FakeGoogle:
         with self._lock:
             self.requests.append(call)
             fault = self._take_fault(method_id, raw_path)
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            return self._answer(call, method, raw_path, query, headers, body, fault, service)
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+
+    def _answer(
+        self,
+        call: Call,
+        method: str,
+        raw_path: str,
+        query: dict[str, list[str]],
+        headers: dict[str, str],
+        body: bytes,
+        fault: Any,
+        service: Any,
+    ) -> tuple[int, dict[str, str], bytes]:
         self._wait(self.latency)
         if fault is not None:
             call.fault = True
             self._wait(fault.delay)
             if fault.drop:
-                raise DropConnection(method_id)
+                raise DropConnection(call.id)
             if fault.status is not None:
                 headers_out = {"Retry-After": fault.retry_after} if fault.retry_after else {}
                 err = ApiError(
