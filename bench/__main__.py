@@ -33,15 +33,18 @@ NATIONAL_MODES = "1,77,77:r11"
 RSS_LIMIT_MB = 200
 PARSE_TARGET = 50
 REQ_RATIO, WALL_RATIO = 100, 20
+PREVIOUS = "180fab5"  # the previous release, run side by side (--previous)
+SIDE_BY_SIDE = ["lampang-cold", "lampang-nochange", "lampang-upload"]
 
 
-def _run(name: str, out_dir: Path, extra: list[str], tag: str = "") -> tuple[str, dict[str, Any] | None, str]:
+def _run(name: str, out_dir: Path, extra: list[str], tag: str = "", python: str | None = None,
+         cwd: Path = ROOT) -> tuple[str, dict[str, Any] | None, str]:
     out = out_dir / f"{name}{tag}.json"
     log = out_dir / f"{name}{tag}.log"
-    cmd = [sys.executable, "-m", "bench.scenario", name, "--out", str(out), *extra]
+    cmd = [python or sys.executable, "-m", "bench.scenario", name, "--out", str(out), *extra]
     t0 = time.perf_counter()
     with open(log, "w", encoding="utf-8") as err:
-        proc = subprocess.run(cmd, cwd=ROOT, stdout=err, stderr=subprocess.STDOUT, timeout=1800, check=False)
+        proc = subprocess.run(cmd, cwd=cwd, stdout=err, stderr=subprocess.STDOUT, timeout=1800, check=False)
     took = time.perf_counter() - t0
     if proc.returncode != 0 or not out.exists():
         tail = log.read_text(encoding="utf-8", errors="replace")[-2000:]
@@ -60,6 +63,9 @@ def main(argv: list[str] | None = None) -> int:
                          "all at once with [google] max_retries = 11)")
     ap.add_argument("--per-tambon", type=int, default=5, help="national: activities per sub-district and quarter")
     ap.add_argument("--out-dir", type=Path, default=None, help="where to keep each scenario's JSON")
+    ap.add_argument("--previous", default=PREVIOUS,
+                    help=f"the previous release to run side by side (a git revision, default {PREVIOUS}; "
+                         "'' to skip): installed once into its own venv under the temporary folder")
     args = ap.parse_args(argv)
 
     out_dir = args.out_dir or Path(tempfile.mkdtemp(prefix="gsync-bench-"))
@@ -96,12 +102,32 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 failures.append(f"{name}: {note}")
 
+    previous: dict[str, dict[str, Any]] = {}
+    if args.previous:
+        prev = _previous_env(args.previous)
+        if isinstance(prev, str):
+            failures.append(f"previous release {args.previous}: {prev}")
+        else:
+            prev_dir = out_dir / f"previous-{args.previous}"
+            prev_dir.mkdir(exist_ok=True)
+            for s in SIDE_BY_SIDE:
+                for extra, tag in ((list(seed), ""), ([*seed, "--rss"], "+rss")):
+                    name, data, note = _run(s, prev_dir, extra, tag, python=str(prev / ".venv" / "bin" / "python"),
+                                            cwd=prev)
+                    print(f"  {args.previous} {name}: {note if data else 'FAILED'}", file=sys.stderr)
+                    if data:
+                        previous[name] = data
+                    else:
+                        failures.append(f"{args.previous} {name}: {note}")
+
     machine = {
         "cores": os.cpu_count(), "cpu": _cpu_model(), "python": platform.python_version(),
         "platform": platform.platform(), "load_before": [round(x, 2) for x in load0],
         "load_after": [round(x, 2) for x in os.getloadavg()], "total_s": round(time.perf_counter() - started),
     }
     text, verdicts = render(results, machine, quick=args.quick, national_modes=args.national_modes)
+    if previous:
+        text += "\n\n" + side_by_side(results, previous, args.previous)
     print(text)
     for f in failures:
         print(f"\nscenario failed to run: {f}")
@@ -111,6 +137,49 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n(JSON per scenario and this table: {out_dir})", file=sys.stderr)
     bad = bool(failures) or any(not v["pass"] for v in verdicts)
     return 1 if (args.strict and bad) else 0
+
+
+def _previous_env(rev: str) -> Path | str:
+    """The previous release's tree and venv (`git archive` + `python -m venv` + `pip install`),
+    kept under the temporary folder for the next run; an error text when it cannot be made."""
+    where = Path(tempfile.gettempdir()) / f"gsync-prev-{rev}"
+    python = where / ".venv" / "bin" / "python"
+    if python.exists() and (where / ".installed").exists():
+        return where
+    try:
+        where.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(["git", "archive", rev], cwd=ROOT, capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(where)], input=archive, check=True)
+        subprocess.run([sys.executable, "-m", "venv", str(where / ".venv")], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", f"{where}[test]"], check=True,
+                       capture_output=True, timeout=1800)
+    except (OSError, subprocess.SubprocessError) as e:
+        return f"cannot install it ({type(e).__name__}: {e})"
+    (where / ".installed").write_text(rev, encoding="utf-8")
+    return where
+
+
+def side_by_side(now: dict[str, dict[str, Any]], before: dict[str, dict[str, Any]], rev: str) -> str:
+    """Each Lampang scenario beside the previous release's, measured in the same run."""
+    lines = [
+        f"Side by side: this tree against the previous release ({rev}), same machine, same run, same seed "
+        "(each release with its own bench and fake). Requests exclude tokens; RSS from the +rss runs.",
+        "",
+        f"| scenario | requests ({rev} / now) | downloads | Sheets reads / writes | sim wall s | CPU s | peak RSS MB |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for s in SIDE_BY_SIDE:
+        a, b = before.get(s), now.get(s)
+        if not a or not b:
+            continue
+        ra, rb = a["run"], b["run"]
+        ma, mb = (before.get(s + "+rss") or {}).get("rss_peak_mb"), (now.get(s + "+rss") or {}).get("rss_peak_mb")
+        lines.append(
+            f"| {s} | {ra['requests']} / {rb['requests']} | {ra['downloads']} / {rb['downloads']} "
+            f"| {ra['sheets_reads']}/{ra['sheets_writes']} / {rb['sheets_reads']}/{rb['sheets_writes']} "
+            f"| {ra['sim_wall']:.1f} / {rb['sim_wall']:.1f} | {ra['cpu_s']:.2f} / {rb['cpu_s']:.2f} "
+            f"| {ma if ma is None else round(ma)} / {mb if mb is None else round(mb)} |")
+    return "\n".join(lines)
 
 
 def _cpu_model() -> str:
