@@ -15,7 +15,7 @@ def _book(path: Path, formula: bool = False) -> None:
     ws = wb.active
     ws.title = "สถานะรายงาน"
     ws.append(["key", "อำเภอ", "ส่งเมื่อ", "จำนวน", "ครบ", "หมายเหตุเจ้าหน้าที่"])
-    ws.append(["แม่ทะ|Q1", "แม่ทะ", dt.datetime(2025, 1, 2, 9, 30), 12, True, "=HYPERLINK(\"x\")"])
+    ws.append(["แม่ทะ|Q1", "แม่ทะ", dt.datetime(2025, 1, 2, 9, 30), 12, True, "=HYPERLINK(\"x\")"])  # noqa: DTZ001 - Excel stores naive times
     ws["F2"].data_type = "s"  # text a district typed, never a formula
     ws.append(["งาว|Q1", "งาว", dt.date(2025, 1, 3), 2.5, False, None])
     ws["C3"].number_format = "[$-107041E]d mmm yyyy"
@@ -31,8 +31,8 @@ def test_values_read_as_openpyxl_gives_them(tmp_path: Path) -> None:
     got = WorkbookSink(path).read()
     assert list(got) == ["สถานะรายงาน", "ของฉัน"]
     rows = [[c for c in r] for r in got["สถานะรายงาน"]]
-    assert rows[1] == ["แม่ทะ|Q1", "แม่ทะ", dt.datetime(2025, 1, 2, 9, 30), 12, True, '=HYPERLINK("x")']
-    assert rows[2][:5] == ["งาว|Q1", "งาว", dt.datetime(2025, 1, 3), 2.5, False]
+    assert rows[1] == ["แม่ทะ|Q1", "แม่ทะ", dt.datetime(2025, 1, 2, 9, 30), 12, True, '=HYPERLINK("x")']  # noqa: DTZ001
+    assert rows[2][:5] == ["งาว|Q1", "งาว", dt.datetime(2025, 1, 3), 2.5, False]  # noqa: DTZ001
     assert all(c is None for c in rows[2][5:])
     assert got["ของฉัน"] == [["staff", None, 3]]
 
