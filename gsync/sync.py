@@ -44,7 +44,7 @@ COUNTS_KEY = "source_counts:v1"
 # FileUnavailable: too big, a Google Form, a refused export): not fetched again until its
 # version changes, so a rerun costs no download and a new upload costs exactly one.
 GONE = "!gone"
-DOWNLOAD_THREADS = 6  # downloads at once: bounded, each under the same retry policy and quotas
+DOWNLOAD_THREADS = 4  # downloads at once: bounded, each under the same retry policy and quotas
 UNREADABLE = "!unreadable"
 
 # A fault hook for crash tests: called with the name of each stage as the run reaches it.
@@ -187,30 +187,35 @@ class _Loader:
             if isinstance(step, _Fetch):
                 same[i] = first.setdefault((step.ref.id, step.ref.version), i)
         fetches = [(i, s) for i, s in enumerate(steps) if isinstance(s, _Fetch) and same[i] == i]
-        results: dict[int, bytes | Exception] = {}
-        if len(fetches) > 1:
-            with ThreadPoolExecutor(max_workers=min(DOWNLOAD_THREADS, len(fetches)),
-                                    thread_name_prefix="gsync-download") as pool:
-                futures = {i: pool.submit(_fetch, f) for i, f in fetches}
-                try:
-                    for i, fut in futures.items():
-                        results[i] = fut.result()
-                except BaseException:
-                    for fut in futures.values():
-                        fut.cancel()
-                    raise
-        else:
-            results = {i: _fetch(f) for i, f in fetches}
+        # Downloads run ahead in the pool; each result is parsed (on this thread) as soon as it
+        # is its turn, and dropped: only the bytes not yet parsed are held.
+        pool = (ThreadPoolExecutor(max_workers=min(DOWNLOAD_THREADS, len(fetches)), thread_name_prefix="gsync-download")
+                if len(fetches) > 1 else None)
+        futures = {i: pool.submit(_fetch, f) for i, f in fetches} if pool is not None else {}
+        needed = {j for i, j in same.items() if j != i}
+        kept: dict[int, bytes | Exception] = {}
         out: list[Incoming | None] = []
-        for i, step in enumerate(steps):
-            if isinstance(step, _Fetch):
-                got = results[same[i]]
-                if isinstance(got, Exception) and not isinstance(got, (FileGone, FileUnavailable)):
-                    raise got  # a failed download stops the run (nothing written), in listing order
-                out.append(self._finish(step, got))
-            else:
-                out.append(step[0])
-            advance()
+        try:
+            for i, step in enumerate(steps):
+                if isinstance(step, _Fetch):
+                    j = same[i]
+                    if j in kept:
+                        got = kept[j]
+                    else:
+                        got = futures[j].result() if pool is not None else _fetch(step)
+                        if j in needed:
+                            kept[j] = got
+                    if isinstance(got, Exception) and not isinstance(got, (FileGone, FileUnavailable)):
+                        raise got  # a failed download stops the run (nothing written), in listing order
+                    out.append(self._finish(step, got))
+                else:
+                    out.append(step[0])
+                advance()
+        finally:
+            if pool is not None:
+                for fut in futures.values():
+                    fut.cancel()
+                pool.shutdown(wait=True)
         return out
 
     def _begin(self, ref: FileRef, source: DriveSource | None, response_id: str | None) -> tuple[Incoming | None] | _Fetch:
