@@ -6,11 +6,16 @@ photos are never parsed). Each file goes through the whole `gsync.parse.parse_fi
 header detection, Thai dates and digits, vocabularies), once per backend, best of a few
 rounds. The process is pinned to one CPU, and speed is files / CPU seconds (with the wall
 clock alongside: on a busy machine the wall clock also counts waiting for the CPU).
+
+Cold caches: every `functools` cache in gsync's modules (name keys, vocabularies, header
+guesses) is cleared before each round, so a round never profits from the one before it or
+from another file kind measured earlier; a cron run starts cold too.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 import time
 from typing import Any
 
@@ -24,6 +29,20 @@ def _pin_one_core() -> int | None:
         return cpus[-1]
     except (AttributeError, OSError):
         return None
+
+
+def clear_caches() -> int:
+    """Clear every lru_cache/cache of gsync's modules; returns how many were cleared."""
+    n = 0
+    for name, module in list(sys.modules.items()):
+        if not (name == "gsync" or name.startswith("gsync.")) or module is None:
+            continue
+        for value in list(vars(module).values()):
+            clear = getattr(value, "cache_clear", None)
+            if callable(clear):
+                clear()
+                n += 1
+    return n
 
 
 def measure(seed: int = 1, limit: int | None = None) -> dict[str, Any]:
@@ -46,6 +65,7 @@ def measure(seed: int = 1, limit: int | None = None) -> dict[str, Any]:
         best_cpu = best_wall = float("inf")
         rows = 0
         for _ in range(ROUNDS):
+            clear_caches()
             c0, w0 = time.process_time(), time.perf_counter()
             rows = 0
             for name, data in batch:

@@ -40,9 +40,12 @@ class Worker:
     result: Any = None
     error: BaseException | None = None
     done_at: float | None = None
+    helper_until: float = 0.0  # when the requests of its helper threads (parallel downloads) end
 
     def checkpoint(self) -> float:
         """Charge the gsync CPU used since the last checkpoint; returns it."""
+        if self.helper_until > self.t:  # it waited for its download threads
+            self.t = self.helper_until
         now = time.thread_time()
         fake = self.fake_cpu
         if self.fake_enter is not None:  # inside a fake call: the part so far is the fake's
@@ -64,6 +67,7 @@ class VirtualClock:
         self._seq = itertools.count()
         self._local = threading.local()
         self.running: Worker | None = None
+        self._lanes: dict[int, tuple[Worker, float]] = {}  # helper thread -> (its worker, its lane's end)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> VirtualClock:
         return self  # one clock (google-auth deep-copies transports that hold RetryPolicy(sleep=...))
@@ -84,13 +88,34 @@ class VirtualClock:
         w = self.worker()
         if w is not None:
             w.latency += seconds
+        elif self._helper(seconds, "latency"):
+            return
         self._advance(seconds)
 
     def sleep(self, seconds: float) -> None:
         w = self.worker()
         if w is not None:
             w.slept += seconds
+        elif self._helper(seconds, "slept"):
+            return
         self._advance(seconds)
+
+    def _helper(self, seconds: float, what: str) -> bool:
+        """A thread the running sync started (gsync's parallel downloads): its requests run in a
+        lane of their own, from the sync's time on; the sync, waiting for them, resumes at the
+        end of the longest lane. Several lanes at once is what parallel downloads buy."""
+        with self._lock:
+            owner = self.running
+            if owner is None:
+                return False
+            me = threading.get_ident()
+            lane = self._lanes.get(me)
+            start = owner.t if lane is None or lane[0] is not owner else max(lane[1], owner.t)
+            end = start + seconds
+            self._lanes[me] = (owner, end)
+            owner.helper_until = max(owner.helper_until, end)
+            setattr(owner, what, getattr(owner, what) + seconds)
+        return True
 
     def _advance(self, seconds: float) -> None:
         w = self.worker()

@@ -181,6 +181,9 @@ class GoogleCfg(Section):
     endpoint: str | None = None
     timeout: float = Field(60.0, gt=0)
     max_retries: int = Field(6, ge=0, le=20)
+    # The safety net under Drive's changes feed: the master and the Form's questions are read
+    # in full at least this often, even when the feed reports no change (issue 13).
+    full_read_minutes: int = Field(60, ge=1, le=24 * 60)
 
     @field_validator("endpoint")
     @classmethod

@@ -439,12 +439,16 @@ def find_district(text: str, choices: dict[str, list[str]]) -> str | None:
     key = thai.name_key(text)
     if not key:
         return None
-    hits = []
-    for canonical, aliases in choices.items():
-        for name in (canonical, *aliases):
-            nk = thai.name_key(name)
-            if nk and nk in key:
-                hits.append((len(nk), canonical))
+    index = _name_index(choices)
+    found = set()
+    for i in range(len(key)):  # every name that starts at each position: no files x districts loop
+        for nk, canonical in index.get(key[i:i + _GRAM], ()):
+            if key.startswith(nk, i):
+                found.add((len(nk), canonical))
+        for nk, canonical in index.get(key[i:i + 1] + _SHORT, ()):
+            if key.startswith(nk, i):
+                found.add((len(nk), canonical))
+    hits = list(found)
     if not hits:
         # a typo'd name: try each word on its own
         for word in re.split(r"[\s_\-.()]+", thai.clean(text)):
@@ -456,6 +460,25 @@ def find_district(text: str, choices: dict[str, list[str]]) -> str | None:
     best_len = hits[0][0]
     best = {c for n, c in hits if n == best_len}
     return hits[0][1] if len(best) == 1 else None
+
+
+_GRAM = 2  # names are indexed by their first two characters (their name_key)
+_SHORT = "\0"  # the index entry of a one-character name
+_INDEX: list[tuple[dict[str, list[str]], dict[str, list[tuple[str, str]]]]] = []
+
+
+def _name_index(choices: dict[str, list[str]]) -> dict[str, list[tuple[str, str]]]:
+    """name_key -> canonical, by first characters; built once per `choices` (one judge run)."""
+    if _INDEX and _INDEX[0][0] is choices:
+        return _INDEX[0][1]
+    index: dict[str, list[tuple[str, str]]] = {}
+    for canonical, aliases in choices.items():
+        for name in {canonical, *aliases}:
+            nk = thai.name_key(name)
+            if nk:
+                index.setdefault(nk[:_GRAM] if len(nk) >= _GRAM else nk + _SHORT, []).append((nk, canonical))
+    _INDEX[:] = [(choices, index)]
+    return index
 
 
 # --- one report -------------------------------------------------------------------------

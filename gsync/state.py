@@ -58,6 +58,7 @@ class State:
         self._staged_files: dict[str, tuple[str, str, str, str | None]] = {}
         self._staged_parsed: dict[str, str] = {}
         self._staged_kv: dict[str, str] = {}
+        self.generation = 0  # bumped by commit() and discard(): what one run may cache ends there
 
     def _open(self) -> sqlite3.Connection:
         if self.path is None:
@@ -160,11 +161,13 @@ class State:
         self._staged_files.clear()
         self._staged_parsed.clear()
         self._staged_kv.clear()
+        self.generation += 1
 
     def discard(self) -> None:
         self._staged_files.clear()
         self._staged_parsed.clear()
         self._staged_kv.clear()
+        self.generation += 1
 
     def close(self) -> None:
         self._db.close()

@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -38,6 +39,13 @@ ATTENTION_KEY = "attention_seen"  # state kv: the attention items of the last co
 RECEIPTS_KEY = "receipts:v1"
 # How many responses / files each channel yielded in the last good run (kv, JSON).
 COUNTS_KEY = "source_counts:v1"
+
+# Parse keys that remember a file that could not be fetched at this version (Drive 404, or
+# FileUnavailable: too big, a Google Form, a refused export): not fetched again until its
+# version changes, so a rerun costs no download and a new upload costs exactly one.
+GONE = "!gone"
+DOWNLOAD_THREADS = 4  # downloads at once: bounded, each under the same retry policy and quotas
+UNREADABLE = "!unreadable"
 
 # A fault hook for crash tests: called with the name of each stage as the run reaches it.
 Hook = Callable[[str], None]
@@ -114,21 +122,14 @@ def run(
 
     loader = _Loader(settings, state)
     by_id = {r.id: r for r in refs}
-    incoming: list[Incoming] = []
     attached = [(ref, resp.id) for resp in responses for ref in (*resp.report_files, *resp.photo_files)]
     told.stage("checking and reading files", len(attached) + len(refs))
+    work: list[tuple[FileRef, DriveSource | None, str | None]] = []
     for ref, response_id in attached:  # Form attachments first: the response says whose they are
         listed = by_id.get(ref.id)
-        source = drive if listed is not None else attachments
-        item = loader.load(listed or ref, source, response_id)
-        told.advance()
-        if item is not None:
-            incoming.append(item)
-    for ref in refs:
-        item = loader.load(ref, drive, None)
-        told.advance()
-        if item is not None:
-            incoming.append(item)
+        work.append((listed or ref, drive if listed is not None else attachments, response_id))
+    work += [(ref, drive, None) for ref in refs]
+    incoming = [item for item in loader.load_all(work, told.advance) if item is not None]
     hook("parsed")
 
     present = {r.id for r in responses} | {i.ref.id for i in incoming}
@@ -173,37 +174,110 @@ class _Loader:
         self.fingerprint = PARSER_VERSION + code_fingerprint() + hashlib.sha256(fp.encode()).hexdigest()[:16]
 
     def load(self, ref: FileRef, source: DriveSource | None, response_id: str | None) -> Incoming | None:
+        return self.load_all([(ref, source, response_id)])[0]
+
+    def load_all(self, work: list[tuple[FileRef, DriveSource | None, str | None]],
+                 advance: Callable[[], None] = lambda: None) -> list[Incoming | None]:
+        """Every item in order. Downloads run in up to DOWNLOAD_THREADS threads (each source call
+        on its own thread's client); everything else (the state, parsing) stays on this one."""
+        steps = [self._begin(ref, source, response_id) for ref, source, response_id in work]
+        first: dict[tuple[str, str], int] = {}  # a file both attached and listed: fetched once
+        same: dict[int, int] = {}
+        for i, step in enumerate(steps):
+            if isinstance(step, _Fetch):
+                same[i] = first.setdefault((step.ref.id, step.ref.version), i)
+        fetches = [(i, s) for i, s in enumerate(steps) if isinstance(s, _Fetch) and same[i] == i]
+        # Downloads run ahead in the pool; each result is parsed (on this thread) as soon as it
+        # is its turn, and dropped: only the bytes not yet parsed are held.
+        pool = (ThreadPoolExecutor(max_workers=min(DOWNLOAD_THREADS, len(fetches)), thread_name_prefix="gsync-download")
+                if len(fetches) > 1 else None)
+        futures = {i: pool.submit(_fetch, f) for i, f in fetches} if pool is not None else {}
+        needed = {j for i, j in same.items() if j != i}
+        kept: dict[int, bytes | Exception] = {}
+        out: list[Incoming | None] = []
+        try:
+            for i, step in enumerate(steps):
+                if isinstance(step, _Fetch):
+                    j = same[i]
+                    if j in kept:
+                        got = kept[j]
+                    else:
+                        got = futures[j].result() if pool is not None else _fetch(step)
+                        if j in needed:
+                            kept[j] = got
+                    if isinstance(got, Exception) and not isinstance(got, (FileGone, FileUnavailable)):
+                        raise got  # a failed download stops the run (nothing written), in listing order
+                    out.append(self._finish(step, got))
+                else:
+                    out.append(step[0])
+                advance()
+        finally:
+            if pool is not None:
+                for fut in futures.values():
+                    fut.cancel()
+                pool.shutdown(wait=True)
+        return out
+
+    def _begin(self, ref: FileRef, source: DriveSource | None, response_id: str | None) -> tuple[Incoming | None] | _Fetch:
         listed = ref.received_at  # this content's arrival: what orders re-uploads (rules._report)
         first = self.state.first_received(ref.id)
         if first is not None and first < ref.received_at:
             ref = ref.model_copy(update={"received_at": first})  # the receipt: the first upload's time
         if is_evidence(ref):
             self.state.stage_file(ref.id, ref.version, ref.name, ref.received_at, None)
-            return Incoming(ref, ParsedFile(kind=FileKind.EVIDENCE), response_id, listed)
+            return (Incoming(ref, ParsedFile(kind=FileKind.EVIDENCE), response_id, listed),)
         known = self.state.file_version(ref.id)
-        parsed = None
         key = known[1] if known and known[0] == ref.version and ref.version else None
-        if key:
-            parsed = self.state.parsed(key)
+        if key == GONE:  # remembered: not fetched again until Drive reports a new version
+            self.state.stage_file(ref.id, ref.version, ref.name, ref.received_at, GONE)
+            return (None,)
+        if key == UNREADABLE:
+            self.state.stage_file(ref.id, ref.version, ref.name, ref.received_at, UNREADABLE)
+            return (Incoming(ref, None, response_id, listed),)
+        parsed = self.state.parsed(key) if key else None
+        if parsed is not None:
+            self.state.stage_file(ref.id, ref.version, ref.name, ref.received_at, key)
+            return (Incoming(ref, parsed, response_id, listed),)
+        if source is None:
+            return (Incoming(ref, None, response_id, listed),)
+        return _Fetch(ref, source, response_id, listed)
+
+    def _finish(self, step: _Fetch, got: bytes | Exception) -> Incoming | None:
+        ref, response_id, listed = step.ref, step.response_id, step.listed
+        if isinstance(got, FileGone):
+            log.warning("file %s was deleted before it could be read; skipped", ref.name)
+            self.gone.append(ref.name)
+            if ref.version:
+                self.state.stage_file(ref.id, ref.version, ref.name, ref.received_at, GONE)
+            return None
+        if isinstance(got, Exception):  # FileUnavailable
+            if ref.version:
+                self.state.stage_file(ref.id, ref.version, ref.name, ref.received_at, UNREADABLE)
+            return Incoming(ref, None, response_id, listed)
+        key = self.fingerprint + hashlib.sha256(got).hexdigest()
+        parsed = self.state.parsed(key)
         if parsed is None:
-            if source is None:
-                return Incoming(ref, None, response_id, listed)
-            try:
-                data = source.fetch(ref)
-            except FileGone:
-                log.warning("file %s was deleted before it could be read; skipped", ref.name)
-                self.gone.append(ref.name)
-                return None
-            except FileUnavailable:
-                return Incoming(ref, None, response_id, listed)
-            key = self.fingerprint + hashlib.sha256(data).hexdigest()
-            parsed = self.state.parsed(key)
-            if parsed is None:
-                parsed = parse.parse_file(ref.name, data, self.settings)
-                self.parsed_new += 1
-                self.state.stage_parsed(key, parsed)
+            parsed = parse.parse_file(ref.name, got, self.settings)
+            self.parsed_new += 1
+            self.state.stage_parsed(key, parsed)
         self.state.stage_file(ref.id, ref.version, ref.name, ref.received_at, key)
         return Incoming(ref, parsed, response_id, listed)
+
+
+@dataclass
+class _Fetch:
+    ref: FileRef
+    source: DriveSource
+    response_id: str | None
+    listed: dt.datetime
+
+
+def _fetch(step: _Fetch) -> bytes | Exception:
+    """One download, on whatever thread: the bytes, or the error to raise on the run's thread."""
+    try:
+        return step.source.fetch(step.ref)
+    except Exception as e:  # noqa: BLE001 - handed back to the run's thread, raised there in order
+        return e
 
 
 def check_counts(settings: Settings, state: State, *, form: int | None, drive: int | None, accept: bool) -> None:

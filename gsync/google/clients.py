@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import stat
+import threading
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -127,9 +128,15 @@ class GoogleClients:
         return discovery.build(api, version, http=self._http(), static_discovery=True, cache_discovery=False,
                                client_options=options)
 
-    @cached_property
+    @property
     def drive(self) -> Any:
-        return self._build("drive", "v3")
+        """The Drive client of the calling thread: httplib2 is not thread-safe, so each download
+        thread (sync.DOWNLOAD_THREADS) gets its own client, Http and connection."""
+        local = self.__dict__.setdefault("_local", threading.local())
+        client = getattr(local, "drive", None)
+        if client is None:
+            client = local.drive = self._build("drive", "v3")
+        return client
 
     @cached_property
     def forms(self) -> Any:

@@ -16,6 +16,7 @@ import http.client
 import json
 import logging
 import re
+import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
@@ -120,6 +121,9 @@ def rewrite(url: str, endpoint: str | None) -> str:
 
 
 T = TypeVar("T")
+# Downloads run in a few threads (sync.DOWNLOAD_THREADS), each with its own Http: the run's
+# one Accounting is counted under this lock.
+COUNTING = threading.Lock()
 
 
 def with_retries(
@@ -131,7 +135,8 @@ def with_retries(
     attempt = 0
     while True:
         attempt += 1
-        accounting.request(mid)
+        with COUNTING:
+            accounting.request(mid)
         try:
             status, retry_after, body, result = once()
         except errors as e:
@@ -152,7 +157,8 @@ def with_retries(
 def _wait(policy: RetryPolicy, accounting: Accounting, mid: str, attempt: int, retry_after: str | None, why: str) -> float:
     delay = policy.delay(attempt, retry_after)
     log.warning("%s: %s; retry %d in %.1fs", mid, why, attempt, delay)
-    accounting.retry()
+    with COUNTING:
+        accounting.retry()
     policy.sleep(delay)
     return delay
 
@@ -199,7 +205,8 @@ class RetryingHttp:
         resp, content = with_retries(self.policy, self.accounting, mid, once, errors)
         media = mid == "drive.files.export" or (mid == "drive.files.get" and "alt=media" in uri)
         if media and resp.status < 300:
-            self.accounting.download(len(content))
+            with COUNTING:
+                self.accounting.download(len(content))
         return resp, content
 
     def _drop_connections(self) -> None:

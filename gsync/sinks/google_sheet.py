@@ -17,6 +17,7 @@ Everything is written with valueInputOption=RAW: text a district typed ("=HYPERL
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 import zlib
@@ -29,6 +30,8 @@ from gspread.exceptions import APIError
 
 from gsync.config import Settings
 from gsync.errors import SinkError, SourceError
+from gsync.google.changes import due
+from gsync.google.changes import feed as changes_feed
 from gsync.sinks import merge_all, prepare, same_rows
 from gsync.sinks.tables import (
     CHECKBOX,
@@ -94,7 +97,12 @@ class GoogleSheetSink:
         self.spreadsheet_id: str = settings.sheet.spreadsheet_id
         self.email: str | None = getattr(google, "service_account_email", None)
         self.state = state
+        self._google = google
         self._cache_key = f"sheet:{self.spreadsheet_id}:tabs"
+        self._snapshot_key = f"sheet:{self.spreadsheet_id}:snapshot"
+        self._every = dt.timedelta(minutes=settings.google.full_read_minutes)
+        self._snapshot: dict[str, Any] | None = None
+        self._position: str | None = None
         self._tabs: dict[str, _Tab] | None = None  # every tab of the spreadsheet, by title
         self._fresh = False  # the tab list was fetched during this run (not from the cache)
         # Tabs gsync has written -> how many columns it wrote (from the cache): columns staff
@@ -106,9 +114,63 @@ class GoogleSheetSink:
     # --- read ---------------------------------------------------------------------------
 
     def read(self) -> dict[str, list[list[Cell]]]:
-        """Every gsync tab's values in one `values.batchGet`. Missing tabs are absent."""
+        """Every gsync tab's values in one `values.batchGet`. Missing tabs are absent.
+
+        Skipped when Drive's changes feed does not report the master since the last read and
+        the last run wrote nothing to it: the state's copy of that read is the master. At
+        least every [google] full_read_minutes (60) it is read whatever the feed says (the safety net)."""
         self._fresh = False
         self.notices, self._renames = [], {}
+        self._position = None
+        skipped = self._from_snapshot()
+        if skipped is not None:
+            return skipped
+        values = self._read()
+        self._snapshot = {"values": values, "at": dt.datetime.now(dt.UTC).isoformat(), "token": self._position}
+        self._stage_snapshot()
+        return values
+
+    def _from_snapshot(self) -> dict[str, list[list[Cell]]] | None:
+        self._snapshot = None
+        try:
+            feed = changes_feed(self._google, self.state)
+        except AttributeError:  # clients without Drive (never in gsync's own wiring)
+            return None
+        snap = self.state.get_json(self._snapshot_key)
+        token = snap.get("token") if isinstance(snap, dict) else None
+        seen = feed.since(token) if isinstance(token, str) else None
+        self._position = seen.token if seen is not None else feed.start_token()  # before the read
+        if not isinstance(snap, dict) or seen is None or due(snap.get("at"), dt.datetime.now(dt.UTC), self._every):
+            return None
+        if seen.touched(self.spreadsheet_id):
+            return None  # edited since it was read (by staff, or by gsync's own last write): read it
+        cached = self._load_cache()
+        values, sizes = snap.get("values"), snap.get("sizes") or {}
+        if cached is None or not isinstance(values, dict):
+            return None
+        for title, size in sizes.items():
+            if title in cached and isinstance(size, list) and len(size) == 2:
+                cached[title].rows, cached[title].cols = size
+        self._tabs = cached
+        log.info("master Google Sheet unchanged since %s (Drive changes feed); not read", snap.get("at"))
+        self._snapshot = {**snap, "token": self._position}
+        self._stage_snapshot()
+        return {str(t): [list(r) for r in rows] for t, rows in values.items()}
+
+    def _stage_snapshot(self) -> None:
+        if self._snapshot is None or self._tabs is None:
+            return
+        sizes = {t: [x.rows, x.cols] for t, x in self._tabs.items() if x.rows is not None and x.cols is not None}
+        self.state.stage_json(self._snapshot_key, {**self._snapshot, "sizes": sizes})
+
+    def _after_write(self) -> None:
+        """gsync's own write shows in the feed like any edit: the next run reads the master once.
+
+        (Telling gsync's write from a staff edit made with the same Google account would need
+        the master's Drive version after the write: one more request in every writing run.)"""
+        self.state.stage_json(self._snapshot_key, {"token": self._position})  # the feed position, no copy
+
+    def _read(self) -> dict[str, list[list[Cell]]]:
         try:
             cached = self._load_cache()
             if cached is None:
@@ -282,6 +344,7 @@ class GoogleSheetSink:
             self._write_call("clear the old rows of", self.http.values_batch_clear, self.spreadsheet_id,
                              body={"ranges": clears})
 
+        self._after_write()
         self._owned.update({p.table.title: p.width for p in changed})
         self._save_cache()
         log.info("wrote the master Google Sheet: %d tab(s) changed (%s); %d row block(s), %d clear(s)",

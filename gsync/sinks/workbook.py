@@ -61,18 +61,22 @@ class WorkbookSink:
     def read(self) -> dict[str, list[list[Cell]]]:
         if not self.path.exists():
             return {}
-        try:
-            wb = openpyxl.load_workbook(self.path, data_only=False)
-        except Exception as e:  # noqa: BLE001 - any failure to open is the same for the operator
-            raise SinkError(
-                f"cannot open the master workbook {self.path} ({type(e).__name__}: {e}); "
-                "close it in Excel if it is open, or restore it from a backup"
-            ) from e
-        out = {}
-        for ws in wb.worksheets:
-            out[ws.title] = [list(r) for r in ws.iter_rows(values_only=True)]
-        written = _property(wb, _TABS_PROPERTY)
-        wb.close()
+        fast = _read_values(self.path)
+        if fast is not None:
+            out, written = fast
+        else:
+            try:
+                wb = openpyxl.load_workbook(self.path, data_only=False)
+            except Exception as e:  # noqa: BLE001 - any failure to open is the same for the operator
+                raise SinkError(
+                    f"cannot open the master workbook {self.path} ({type(e).__name__}: {e}); "
+                    "close it in Excel if it is open, or restore it from a backup"
+                ) from e
+            out = {}
+            for ws in wb.worksheets:
+                out[ws.title] = [list(r) for r in ws.iter_rows(values_only=True)]
+            written = _property(wb, _TABS_PROPERTY)
+            wb.close()
         # A gsync tab staff renamed is found again by its header row, read as gsync's, and gets
         # its name back on the write; one staff deleted is said in the log and the sync log.
         self.notices, self._renames = [], {}
@@ -170,6 +174,56 @@ def _storable(value: Cell) -> Cell:
         if len(value) > EXCEL_MAX_CHARS:
             value = value[: EXCEL_MAX_CHARS - 1] + "…"
     return value
+
+
+_FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
+_CUSTOM = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}property"
+
+
+def _read_values(path: Path) -> tuple[dict[str, list[list[Cell]]], str] | None:
+    """Every tab's values without loading the workbook into openpyxl (calamine: a fraction of
+    the time and memory), as openpyxl's values_only rows would give them: None for an empty
+    cell, ints for integral numbers, datetimes for date cells. None (read it with openpyxl)
+    when a sheet holds a formula (calamine would give its cached value, openpyxl the formula)
+    or anything here fails."""
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    try:
+        import python_calamine
+
+        with zipfile.ZipFile(path) as zf:
+            for name in zf.namelist():
+                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                    with zf.open(name) as f:
+                        if _FORMULA.search(f.read()):
+                            return None
+            written = ""
+            if "docProps/custom.xml" in zf.namelist():
+                for prop in ET.fromstring(zf.read("docProps/custom.xml")).iter(_CUSTOM):
+                    if prop.get("name") == _TABS_PROPERTY:
+                        written = "".join(prop.itertext())
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        out: dict[str, list[list[Cell]]] = {}
+        for sheet in book.sheets_metadata:
+            if str(getattr(sheet, "typ", "")).lower().endswith("chartsheet"):
+                continue
+            rows = book.get_sheet_by_name(sheet.name).to_python(skip_empty_area=False)
+            out[sheet.name] = [[_value(c) for c in r] for r in rows]
+        return out, written
+    except Exception as e:  # noqa: BLE001 - openpyxl reads it, or says clearly why not
+        log.debug("fast read of %s failed (%s: %s); reading it with openpyxl", path, type(e).__name__, e)
+        return None
+
+
+def _value(c: object) -> Cell:
+    if c == "" or c is None:
+        return None
+    if isinstance(c, float) and c.is_integer() and abs(c) < 2**53:
+        return int(c)
+    if isinstance(c, dt.date) and not isinstance(c, dt.datetime):
+        return dt.datetime.combine(c, dt.time())
+    return c  # type: ignore[return-value]
 
 
 def _property(wb: openpyxl.Workbook, name: str) -> str:

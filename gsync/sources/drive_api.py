@@ -31,6 +31,7 @@ from googleapiclient.http import MediaIoBaseDownload
 
 from gsync.config import Settings
 from gsync.errors import FileGone, FileUnavailable, SourceError
+from gsync.google.changes import feed as changes_feed
 from gsync.google.retry import RATE_LIMIT_REASONS, error_message, error_reason
 from gsync.models import FileRef
 from gsync.sources import is_litter
@@ -181,6 +182,8 @@ class ApiDriveSource:
         return root
 
     def _start_token(self, drive_id: str | None) -> str:
+        if not drive_id:
+            return changes_feed(self.google, self.state).start_token()
         kwargs: dict[str, Any] = {"supportsAllDrives": True}
         if drive_id:
             kwargs["driveId"] = drive_id
@@ -200,6 +203,11 @@ class ApiDriveSource:
         }
         if drive_id:
             kwargs["driveId"] = drive_id
+        if not drive_id:  # My Drive: the run's one shared changes.list (Form and master read it too)
+            shared = changes_feed(self.google, self.state).since(saved["token"])
+            if shared is None:
+                return None
+            return self._apply(shared.raw, shared.token, drive_id, folders, files)
         changes: list[dict[str, Any]] = []
         while True:
             try:
@@ -221,6 +229,10 @@ class ApiDriveSource:
             break
         if not token:
             return None
+        return self._apply(changes, token, drive_id, folders, files)
+
+    def _apply(self, changes: list[dict[str, Any]], token: str, drive_id: str | None,
+               folders: dict[str, dict[str, Any]], files: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
         # Within one listing a file appears once, with its latest state. Folders first (until
         # nothing changes: a new sub-folder may sit in another new one), then files.
         gone: set[str] = set()

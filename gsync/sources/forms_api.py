@@ -27,6 +27,8 @@ from googleapiclient.errors import HttpError
 from gsync import thai
 from gsync.config import Settings
 from gsync.errors import ConfigMismatch, SourceError
+from gsync.google.changes import due
+from gsync.google.changes import feed as changes_feed
 from gsync.google.retry import RATE_LIMIT_REASONS, error_message, error_reason
 from gsync.models import FileRef, FormResponse
 from gsync.sources.forms_csv import _missing_question, check_same_form
@@ -70,9 +72,8 @@ class ApiFormSource:
     # --- the FormSource interface ---
 
     def responses(self) -> list[FormResponse]:
-        form = self._call("forms.get", self.google.forms.forms().get(formId=self.form_id))
         saved = self._saved()
-        titles = _question_titles(form)  # questionId -> title, in form order
+        titles, questions = self._questions(saved.get("questions"))  # questionId -> title, in form order
         columns = self._columns(titles, saved["titles"])
         known_titles = {**saved["titles"], **titles}  # answers of deleted questions keep a title
 
@@ -92,7 +93,7 @@ class ApiFormSource:
         last = max((r["lastSubmittedTime"] for r in stored.values() if r.get("lastSubmittedTime")),
                    key=parse_time, default=since)
         self.state.stage_json(self.state_key, {
-            "v": STATE_VERSION, "last": last, "titles": known_titles, "responses": stored,
+            "v": STATE_VERSION, "last": last, "titles": known_titles, "responses": stored, "questions": questions,
         })
 
         unmapped = [t for q, t in titles.items() if q not in columns.values()]
@@ -103,6 +104,23 @@ class ApiFormSource:
         out.sort(key=lambda r: (r.created_at, r.id))
         log.info("form %s: %d responses (%d new or edited since the last run)", self.form_id, len(out), changed)
         return out
+
+    def _questions(self, cached: object) -> tuple[dict[str, str], dict[str, Any]]:
+        """The Form's questions: `forms.get` only when Drive's changes feed reports the Form
+        file changed since the last read (the Form id is its Drive file id), or the last full
+        read is older than the safety net ([google] full_read_minutes, default 60)."""
+        feed = changes_feed(self.google, self.state)
+        now = dt.datetime.now(dt.UTC)
+        token = cached.get("token") if isinstance(cached, dict) else None
+        seen = feed.since(token) if isinstance(token, str) else None
+        if (isinstance(cached, dict) and isinstance(cached.get("titles"), dict) and seen is not None
+                and not seen.touched(self.form_id) and not due(cached.get("at"), now, dt.timedelta(minutes=self.settings.google.full_read_minutes))):
+            log.info("form %s: questions unchanged since %s (Drive changes feed)", self.form_id, cached.get("at"))
+            return dict(cached["titles"]), {**cached, "token": seen.token}
+        position = seen.token if seen is not None else feed.start_token()  # before the read: nothing missed
+        form = self._call("forms.get", self.google.forms.forms().get(formId=self.form_id))
+        titles = _question_titles(form)
+        return titles, {"titles": titles, "token": position, "at": now.isoformat()}
 
     # --- mapping ---
 
@@ -215,6 +233,7 @@ class ApiFormSource:
             "last": saved.get("last"),
             "titles": dict(saved.get("titles") or {}),
             "responses": dict(saved.get("responses") or {}),
+            "questions": saved.get("questions"),
         }
 
     def _call(self, what: str, request: Any) -> Any:

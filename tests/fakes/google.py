@@ -67,6 +67,9 @@ SERVICE_ACCOUNT = "gsync-bot@gsync-test.iam.gserviceaccount.com"
 JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 _DEFAULT = object()
 
+FORM_MIME = "application/vnd.google-apps.form"
+STAFF_EDITOR = "staff@province.example"  # who types into the master (sheet_set_cell)
+
 
 @functools.cache
 def _discovery() -> Discovery:
@@ -155,7 +158,7 @@ class FakeGoogle:
         self._last_time: datetime | None = None
         self._lock = threading.RLock()
         self.drive = DriveState(self.ids, self._now, account_email)
-        self.forms = FormsState(self.ids, self._now)
+        self.forms = FormsState(self.ids, self._now, on_change=self._form_changed)
         self.sheets = SheetsState(self.ids, on_change=self._sheet_changed)
         self.requests: list[Call] = []
         self.violations: list[str] = []
@@ -164,6 +167,8 @@ class FakeGoogle:
         self.token_requests: list[dict[str, Any]] = []
         self.refresh_tokens_revoked = False
         self.latency = 0.0
+        self.in_flight = 0  # requests being answered now (downloads run in parallel)
+        self.max_in_flight = 0
         self.virtual_time = False
         self.simulated_seconds = 0.0
         self._quota: Quota | None = None
@@ -191,12 +196,31 @@ class FakeGoogle:
         with self._lock:
             self.requests.append(call)
             fault = self._take_fault(method_id, raw_path)
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            return self._answer(call, method, raw_path, query, headers, body, fault, service)
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+
+    def _answer(
+        self,
+        call: Call,
+        method: str,
+        raw_path: str,
+        query: dict[str, list[str]],
+        headers: dict[str, str],
+        body: bytes,
+        fault: Any,
+        service: Any,
+    ) -> tuple[int, dict[str, str], bytes]:
         self._wait(self.latency)
         if fault is not None:
             call.fault = True
             self._wait(fault.delay)
             if fault.drop:
-                raise DropConnection(method_id)
+                raise DropConnection(call.id)
             if fault.status is not None:
                 headers_out = {"Retry-After": fault.retry_after} if fault.retry_after else {}
                 err = ApiError(
@@ -829,12 +853,21 @@ class FakeGoogle:
             return self.sheets.export_xlsx(sid)
         return None
 
-    def _sheet_changed(self, sid: str) -> None:
+    def _form_changed(self, form_id: str) -> None:
+        """A Form is a Drive file too (application/vnd.google-apps.form, same id): an edit to
+        its questions moves its modifiedTime, and changes.list reports it."""
+        if form_id not in self.drive.files:
+            self.drive.add(self.forms.forms[form_id].title, FORM_MIME, None, file_id=form_id)
+        else:
+            self.drive.get(form_id).name = self.forms.forms[form_id].title
+            self.drive.touch(form_id)
+
+    def _sheet_changed(self, sid: str, by_api: bool = False) -> None:
         if sid not in self.drive.files:
             self._register_sheet_in_drive(sid)
         else:
             self.drive.get(sid).name = self.sheets.spreadsheets[sid].props["title"]
-            self.drive.touch(sid)
+            self.drive.touch(sid, modifier_email=self.account_email if by_api else STAFF_EDITOR)
 
 
 def _jwt_claims(assertion: str) -> dict[str, Any] | None:

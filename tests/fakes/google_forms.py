@@ -65,9 +65,17 @@ class Form:
 class FormsState:
     """All forms and responses, plus the v1 handlers."""
 
-    def __init__(self, ids: IdMaker, now: Callable[[], datetime]):
+    def __init__(
+        self,
+        ids: IdMaker,
+        now: Callable[[], datetime],
+        on_change: Callable[[str], None] | None = None,
+    ):
         self.ids = ids
         self.now = now
+        # Told the form id whenever a form's content changes (the Form is a Drive file: its
+        # modifiedTime moves and changes.list reports it). Responses are not content.
+        self.on_change = on_change or (lambda _id: None)
         self.forms: dict[str, Form] = {}
         self.max_page_size = 5000
         self.known_question_ids: dict[str, set[str]] = {}
@@ -92,6 +100,7 @@ class FormsState:
         self.known_question_ids[form.form_id] = set()
         for q in questions:
             self.add_question(form.form_id, **q)
+        self.on_change(form.form_id)
         return form.form_id, form.question_ids()
 
     def add_question(
@@ -143,6 +152,7 @@ class FormsState:
         else:
             form.items.insert(index, item)
         form.revision += 1
+        self.on_change(form.form_id)
         self.known_question_ids[form_id].add(qid)
         return qid
 
@@ -156,11 +166,13 @@ class FormsState:
         form = self.get(form_id)
         form.find_item(question_id)["title"] = title
         form.revision += 1
+        self.on_change(form.form_id)
 
     def delete_question(self, form_id: str, question_id: str) -> None:
         form = self.get(form_id)
         form.items.remove(form.find_item(question_id))
         form.revision += 1
+        self.on_change(form.form_id)
 
     def set_options(self, form_id: str, question_id: str, options: list[str]) -> None:
         form = self.get(form_id)
@@ -169,6 +181,7 @@ class FormsState:
             raise ValueError(f"question {question_id} has no options")
         q["choiceQuestion"]["options"] = [{"value": o} for o in options]
         form.revision += 1
+        self.on_change(form.form_id)
 
     def add_response(
         self,

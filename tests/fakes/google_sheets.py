@@ -497,10 +497,12 @@ def new_sheet_props(sheet_id: int, title: str, index: int, rows: int, cols: int)
 class SheetsState:
     """All spreadsheets, plus the v4 handlers."""
 
-    def __init__(self, ids: IdMaker, on_change: Callable[[str], None] | None = None):
+    def __init__(self, ids: IdMaker, on_change: Callable[[str, bool], None] | None = None):
         self.ids = ids
         self.spreadsheets: dict[str, Spreadsheet] = {}
-        self.on_change = on_change or (lambda _id: None)
+        # Told (spreadsheet id, by the API?) on every change: API writes are the account's,
+        # helper edits are staff typing (Drive's lastModifyingUser tells them apart).
+        self.on_change = on_change or (lambda _id, _api: None)
 
     # --- helpers (test-facing) ------------------------------------------------------------
 
@@ -572,7 +574,7 @@ class SheetsState:
         else:
             assert isinstance(cell, Cell)
             sheet.cells[(rng.r0, rng.c0)] = cell
-        self.on_change(spreadsheet_id)
+        self.on_change(spreadsheet_id, False)
 
     def values(
         self, spreadsheet_id: str, tab: str, render_option: str = "FORMATTED_VALUE"
@@ -771,7 +773,7 @@ class SheetsState:
         except ApiError:
             book.sheets, book.props = snapshot  # all-or-nothing, like Google
             raise
-        self.on_change(book.id)
+        self.on_change(book.id, True)
         return reply
 
     # --- spreadsheets.get / create --------------------------------------------------------
@@ -899,7 +901,7 @@ class SheetsState:
         for sheet, spec in zip(book.sheets, sheets, strict=True):
             grid = (spec.get("properties") or {}).get("gridProperties") or {}
             sheet.props["gridProperties"].update(grid)
-        self.on_change(sid)
+        self.on_change(sid, True)
         return Reply(self.resource(book))
 
     # --- values.* -------------------------------------------------------------------------
