@@ -174,14 +174,7 @@ def _report(
 
     key = report.key
     excused = key in staff.excused
-    if excused:
-        timeliness = "excused"
-    elif submitted is not None:
-        timeliness = "on_time" if calendar.is_on_time(submitted, deadline, tz) else "late"
-    elif calendar.is_due(now, deadline, tz):
-        timeliness = "missing"
-    else:
-        timeliness = "not_yet_due"
+    timeliness = rules.timeliness_of(excused, submitted, deadline, now, tz)
     problems = rules._unique(problems)
     report.problems = problems
     report.timeliness = timeliness  # type: ignore[assignment]

@@ -576,14 +576,7 @@ def _report(
         problems.extend(_totals(latest, checked, active, rules.totals_tolerance))
 
     excused = key in staff.excused
-    if excused:
-        timeliness = "excused"
-    elif submitted is not None:
-        timeliness = "on_time" if calendar.is_on_time(submitted, deadline, tz) else "late"
-    elif calendar.is_due(now, deadline, tz):
-        timeliness = "missing"
-    else:
-        timeliness = "not_yet_due"
+    timeliness = timeliness_of(excused, submitted, deadline, now, tz)
     problems = _unique(problems)
     complete = None if not received else not any(p.code not in NOT_BLOCKING for p in problems)
     return Report(
@@ -618,6 +611,17 @@ def _removed_problems(gone: Sequence[Receipt], files: Sequence[Incoming], tz: dt
 def _thai_time(t: dt.datetime, tz: dt.tzinfo) -> str:
     local = t.astimezone(tz)
     return f"{thai.format_thai_date(local.date())} {local:%H:%M} น."
+
+
+def timeliness_of(excused: bool, submitted: dt.datetime | None, deadline: dt.date, now: dt.datetime,
+                  tz: dt.tzinfo) -> str:
+    """The one rule, for quarterly reports and collections alike: staff's excuse, else the first
+    receipt against the end of the deadline day (Bangkok), else whether the deadline has passed."""
+    if excused:
+        return "excused"
+    if submitted is not None:
+        return "on_time" if calendar.is_on_time(submitted, deadline, tz) else "late"
+    return "missing" if calendar.is_due(now, deadline, tz) else "not_yet_due"
 
 
 def _latest_versions(files: list[Incoming]) -> tuple[list[Incoming], list[Incoming]]:
