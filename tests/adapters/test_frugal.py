@@ -14,17 +14,13 @@ import pytest
 from gsync import demo, synth
 from gsync.sinks.tables import NOTE, TAB_REPORTS
 from tests.adapters.test_incremental import NOW, WRITES, downloads, sync
-from tests.fakes.province import load_demo_into_fake, write_google_config
+from tests.fakes.province import demo_on_fake
 
 
 @pytest.fixture()
 def province(google_server: tuple[Any, str], tmp_path: Path) -> dict[str, Any]:
     fake, base_url = google_server
-    demo.build(tmp_path / "demo")
-    ids = load_demo_into_fake(fake, tmp_path / "demo")
-    (tmp_path / "google").mkdir()
-    config = write_google_config(tmp_path / "google", base_url, ids, demo_dir=tmp_path / "demo",
-                                 service_account=fake)
+    config, ids = demo_on_fake(fake, base_url, tmp_path)
     return {"fake": fake, "config": config, "ids": ids, "sid": ids["spreadsheet_id"], "folder": ids["folder_id"],
             "state": tmp_path / "google" / "state" / "gsync.sqlite"}
 

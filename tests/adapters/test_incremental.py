@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from gsync import demo, synth
 from gsync.cli import main
 from gsync.sinks.tables import TAB_ACTIVITIES, TAB_LOG
-from tests.fakes.province import load_demo_into_fake, write_google_config
+from tests.fakes.province import demo_on_fake
 
 NOW = dt.datetime(2025, 4, 20, 9, 0, tzinfo=demo.BKK)
 API = ("drive.", "forms.", "sheets.")
@@ -34,11 +34,7 @@ LOG_REQUESTS, LOG_BYTES, LOG_PARSED = 7, 8, 6
 @pytest.fixture()
 def province(google_server: tuple[Any, str], tmp_path: Path) -> dict[str, Any]:
     fake, base_url = google_server
-    demo.build(tmp_path / "demo")
-    ids = load_demo_into_fake(fake, tmp_path / "demo")
-    (tmp_path / "google").mkdir()
-    config = write_google_config(tmp_path / "google", base_url, ids, demo_dir=tmp_path / "demo",
-                                 service_account=fake)
+    config, ids = demo_on_fake(fake, base_url, tmp_path)
     return {"fake": fake, "config": config, "sid": ids["spreadsheet_id"], "folder": ids["folder_id"],
             "state": tmp_path / "google" / "state" / "gsync.sqlite"}
 

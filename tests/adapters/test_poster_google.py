@@ -9,9 +9,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from gsync import demo
 from gsync.cli import main
-from tests.fakes.province import load_demo_into_fake, write_google_config
+from tests.fakes.province import demo_on_fake
 from tests.poster.support import base, qr_pages, query
 
 LAMPANG = ["เมืองลำปาง", "แม่เมาะ", "เกาะคา", "เสริมงาม", "งาว", "แจ้ห่ม", "วังเหนือ", "เถิน", "แม่พริก",
@@ -24,11 +23,7 @@ FOLDER_MIME = "application/vnd.google-apps.folder"
 @pytest.fixture()
 def province(google_server: tuple[Any, str], tmp_path: Path) -> dict[str, Any]:
     fake, base_url = google_server
-    demo.build(tmp_path / "demo")
-    ids = load_demo_into_fake(fake, tmp_path / "demo")
-    (tmp_path / "google").mkdir()
-    config = write_google_config(tmp_path / "google", base_url, ids, demo_dir=tmp_path / "demo",
-                                 service_account=fake)
+    config, ids = demo_on_fake(fake, base_url, tmp_path)
     return {"fake": fake, "ids": ids, "config": config, "out": tmp_path / "poster.pdf", "tmp": tmp_path}
 
 

@@ -394,3 +394,15 @@ def api_settings(
     for name, value in sections.items():
         data[name] = {**data.get(name, {}), **value}
     return parse_settings(data)
+
+
+def demo_on_fake(fake: Any, base_url: str, tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """The demo province built in `tmp_path/demo`, loaded into the fake, and a Google config for it
+    in `tmp_path/google`: (config path, the fake's ids)."""
+    from gsync import demo
+
+    demo.build(tmp_path / "demo")
+    ids = load_demo_into_fake(fake, tmp_path / "demo")
+    (tmp_path / "google").mkdir()
+    config = write_google_config(tmp_path / "google", base_url, ids, demo_dir=tmp_path / "demo", service_account=fake)
+    return config, ids
