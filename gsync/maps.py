@@ -30,7 +30,7 @@ STATUS_TEXT = {
     "missing": "ยังไม่ส่ง (เลยกำหนด)",
     "excused": "ได้รับการยกเว้น",
 }
-# the master's fills (sinks/tables.py STATUS_COLOURS), stronger so that pins stand out on a map
+# the master's fills (master/tables.py STATUS_COLOURS), stronger so that pins stand out on a map
 PIN_COLOURS = {  # RRGGBB
     "missing": "CC0000",
     "late": "E69138",

@@ -38,7 +38,7 @@ PARSER_VERSION = "2"  # 2: lessons-learned records, unread coordinates
 ATTENTION_CODES = frozenset({"unreadable_file", "no_header"})
 ATTENTION_KEY = "attention_seen"  # state kv: the attention items of the last committed run
 
-# What counted for which report (kv, JSON): a receipt outlives its file (rules: file_removed).
+# What counted for which report (kv, JSON): a receipt outlives its file (judging: file_removed).
 RECEIPTS_KEY = "receipts:v1"
 # How many responses / files each channel yielded in the last good run (kv, JSON).
 COUNTS_KEY = "source_counts:v1"
@@ -359,8 +359,9 @@ def _log_row(settings: Settings, result: SyncResult, now: dt.datetime) -> list: 
     a = result.accounting
     return [
         now.astimezone(dt.UTC).isoformat(timespec="seconds"), thai_datetime(now, settings.tz), verdict,
-        f"{received}/{len(o.reports)}", problems, len(o.unattributed), result.parsed_new, a.summary(),
-        a.bytes_downloaded, a.retries, versions(),
+        # the versions ride in the technical cell: the log's columns stay as staff (and scripts) know them
+        f"{received}/{len(o.reports)}", problems, len(o.unattributed), result.parsed_new, f"{a.summary()} · {versions()}",
+        a.bytes_downloaded, a.retries,
     ]
 
 

@@ -209,7 +209,7 @@ def staff_input(existing: dict[str, list[list[Cell]]]) -> StaffInput:
     for tab in (TAB_UNATTRIBUTED, TAB_PLACED):
         for row in _records(existing.get(tab, [])):
             d_text, q_text = _column(row, PLACE_DISTRICT), _column(row, PLACE_QUARTER)
-            district = thai.clean(str(d_text)) if d_text not in (None, "") else None  # matched by the rules
+            district = thai.clean(str(d_text)) if d_text not in (None, "") else None  # matched by judging
             quarter = thai.parse_quarter(q_text)
             if district or quarter:
                 placed[str(row[KEY])] = (district, quarter)
@@ -452,10 +452,9 @@ def _response_row(row: ResponseRow, answer_fields: list[str], tz: dt.tzinfo) -> 
 def log_table(row: list[Cell]) -> Table:
     return Table(
         TAB_LOG,
-        [KEY, "เวลา", "ผล", "รายงานที่ได้รับ", "ปัญหา", "ไฟล์ที่ระบุไม่ได้", "ไฟล์ที่อ่านใหม่", "คำขอ API", "ดาวน์โหลด (ไบต์)", "ลองใหม่",
-         "เวอร์ชัน"],
+        [KEY, "เวลา", "ผล", "รายงานที่ได้รับ", "ปัญหา", "ไฟล์ที่ระบุไม่ได้", "ไฟล์ที่อ่านใหม่", "คำขอ API", "ดาวน์โหลด (ไบต์)", "ลองใหม่"],
         [row],
-        widths=[2, 20, 40, 14, 10, 14, 14, 40, 16, 8, 24],
+        widths=[2, 20, 40, 14, 10, 14, 14, 40, 16, 8],
         append_only=True,
         hidden_key=True,
     )
