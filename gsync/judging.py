@@ -59,6 +59,28 @@ FIELD_LABELS = {
 }
 
 
+class ReviewMark(NamedTuple):
+    """What the ผลการตรวจ and เหตุผล columns say now."""
+
+    decision: str  # "accepted" | "returned"
+    reason: str
+
+
+class ReviewSeen(NamedTuple):
+    """The last decision gsync recorded in ประวัติการตรวจ."""
+
+    decision: str | None  # None: staff cleared it
+    reason: str
+    seen_at: dt.datetime
+
+
+class StaffPlacement(NamedTuple):
+    """What staff chose in ไฟล์ที่ระบุไม่ได้ (ระบุอำเภอ/ระบุไตรมาส); either may be None."""
+
+    district: str | None  # as typed, matched against the config's names by judge
+    quarter: int | None
+
+
 @dataclass(frozen=True)
 class StaffInput:
     """What staff typed into the master that gsync reads back."""
@@ -66,13 +88,10 @@ class StaffInput:
     excused: frozenset[str] = frozenset()  # Report.key
     accepted_responses: frozenset[str] = frozenset()  # FormResponse.id
     notes: dict[str, str] = field(default_factory=dict)  # Report.key -> note
-    # Report.key -> ("accepted" | "returned", reason): the ผลการตรวจ and เหตุผล columns now
-    review: dict[str, tuple[str, str]] = field(default_factory=dict)
-    # Report.key -> the last decision gsync recorded in ประวัติการตรวจ: (decision or None, reason, when)
-    review_seen: dict[str, tuple[str | None, str, dt.datetime]] = field(default_factory=dict)
-    # "drive:<file id>" | "form:<response id>" -> (district as typed, quarter) staff chose
-    # (ระบุอำเภอ/ระบุไตรมาส); either may be None when staff chose only one
-    placed: dict[str, tuple[str | None, int | None]] = field(default_factory=dict)
+    review: dict[str, ReviewMark] = field(default_factory=dict)  # Report.key -> the review now
+    review_seen: dict[str, ReviewSeen] = field(default_factory=dict)  # Report.key -> the last one recorded
+    # "drive:<file id>" | "form:<response id>" -> what staff chose for it
+    placed: dict[str, StaffPlacement] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -296,8 +315,9 @@ def _staff_choice(
     chosen = staff.placed.get(key)
     if chosen is None:
         return district, quarter
-    typed = thai.match_name(chosen[0], choices) if chosen[0] else None
-    return typed or district, chosen[1] or quarter
+    chosen_district, chosen_quarter = chosen
+    typed = thai.match_name(chosen_district, choices) if chosen_district else None
+    return typed or district, chosen_quarter or quarter
 
 
 def _place_attachment(
@@ -363,11 +383,12 @@ def _review(settings: Settings, report: Report, staff: StaffInput, now: dt.datet
     decision, reason = staff.review.get(key, (None, ""))
     last = staff.review_seen.get(key)
     events = []
-    if (last is None and decision is not None) or (last is not None and (last[0], last[1]) != (decision, reason)):
+    last_decision, last_reason, last_seen = last if last is not None else (None, "", now)
+    if (last is None and decision is not None) or (last is not None and (last_decision, last_reason) != (decision, reason)):
         events.append(ReviewEvent(key, report.district, report.quarter, decision, reason, now))
         seen_at = now
     else:
-        seen_at = last[2] if last is not None else now
+        seen_at = last_seen
     if decision == "accepted":
         report.review = "accepted"
     elif decision == "returned":

@@ -2,8 +2,8 @@
 
 Sources, sink and state are handed in through the ports (gsync/ports.py), so the same run works
 offline, against Google, or against a test fake; gsync/runner.py builds them, holds the lock and
-handles --full and dry runs. The state advances only after the master was
-written: a crash anywhere leaves the last good run's state, and the next run redoes the work.
+handles --full and dry runs. The state advances only after the master was written: a crash
+anywhere leaves the last good run's state, and the next run redoes the work.
 """
 
 from __future__ import annotations

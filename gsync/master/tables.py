@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from gsync import calendar, thai
 from gsync.config import Settings
-from gsync.judging import Outcome, ResponseRow, StaffInput
+from gsync.judging import Outcome, ResponseRow, ReviewMark, ReviewSeen, StaffInput, StaffPlacement
 from gsync.messages import LABELS as PROBLEM_LABELS
 from gsync.models import FormResponse, Report
 
@@ -178,7 +178,7 @@ def staff_input(existing: dict[str, list[list[Cell]]]) -> StaffInput:
     """Read back what staff marked: excused reports, accepted respondents, report notes, review
     decisions and the review history, and the district/quarter chosen for unplaced files."""
     excused, notes, accepted = set(), {}, set()
-    review: dict[str, tuple[str, str]] = {}
+    review: dict[str, ReviewMark] = {}
     for row in _records(existing.get(TAB_REPORTS, [])):
         key = str(row[KEY])
         if is_truthy(_column(row, EXCUSED)):
@@ -188,13 +188,13 @@ def staff_input(existing: dict[str, list[list[Cell]]]) -> StaffInput:
         decision = thai.clean(str(_column(row, REVIEW) or ""))
         reason = thai.clean(str(_column(row, REASON) or ""))
         if decision.startswith(PASS):
-            review[key] = ("accepted", reason)
+            review[key] = ReviewMark("accepted", reason)
         elif decision.startswith(("ส่งกลับ", "แก้ไข")):
-            review[key] = ("returned", reason)
+            review[key] = ReviewMark("returned", reason)
     for row in _records(existing.get(TAB_RESPONSES, [])):
         if is_truthy(_column(row, ACCEPT)):
             accepted.add(str(row[KEY]))
-    seen: dict[str, tuple[str | None, str, dt.datetime]] = {}
+    seen: dict[str, ReviewSeen] = {}
     for row in _records(existing.get(TAB_REVIEWS, [])):
         parts = str(row[KEY]).split("|")
         if len(parts) < 3:
@@ -204,15 +204,15 @@ def staff_input(existing: dict[str, list[list[Cell]]]) -> StaffInput:
         except ValueError:
             continue
         code = {"ผ่าน": "accepted", "ส่งกลับแก้ไข": "returned"}.get(str(row.get("ผลการตรวจที่บันทึก") or ""))
-        seen["|".join(parts[:2])] = (code, str(row.get("เหตุผล") or ""), when)  # the newest row wins
-    placed: dict[str, tuple[str | None, int | None]] = {}
+        seen["|".join(parts[:2])] = ReviewSeen(code, str(row.get("เหตุผล") or ""), when)  # the newest row wins
+    placed: dict[str, StaffPlacement] = {}
     for tab in (TAB_UNATTRIBUTED, TAB_PLACED):
         for row in _records(existing.get(tab, [])):
             d_text, q_text = _column(row, PLACE_DISTRICT), _column(row, PLACE_QUARTER)
             district = thai.clean(str(d_text)) if d_text not in (None, "") else None  # matched by judging
             quarter = thai.parse_quarter(q_text)
             if district or quarter:
-                placed[str(row[KEY])] = (district, quarter)
+                placed[str(row[KEY])] = StaffPlacement(district, quarter)
     return StaffInput(frozenset(excused), frozenset(accepted), notes, review, seen, placed)
 
 
