@@ -1,7 +1,7 @@
 """Builds the sources, sink and state a config asks for: offline parts here, Google parts lazily.
 
 The only module that knows which concrete adapter serves which config key; `sync.run` gets
-them through the interfaces in sources/ and sinks/.
+them through the ports (gsync/ports.py). Called by gsync/runner.py.
 """
 
 from __future__ import annotations
@@ -10,9 +10,8 @@ from dataclasses import dataclass
 
 from gsync.accounting import Accounting
 from gsync.config import Settings
-from gsync.sinks import MasterSink
+from gsync.ports import DriveSource, FormSource, MasterSink
 from gsync.sinks.workbook import WorkbookSink
-from gsync.sources import DriveSource, FormSource
 from gsync.sources.drive_folder import FolderDriveSource
 from gsync.sources.form_uploads import UploadMirror
 from gsync.sources.forms_csv import CsvFormSource

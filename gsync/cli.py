@@ -15,7 +15,6 @@ details of an unexpected one).
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
 import json
@@ -23,7 +22,7 @@ import logging
 import re
 import sqlite3
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,9 +30,8 @@ import click
 
 from gsync import thai
 from gsync.config import ConfigError, Settings, check_paths, load_settings
-from gsync.errors import GsyncError, SourceError
-from gsync.sinks.tables import REVIEW_LABELS, STATUS_LABELS
-from gsync.state import State
+from gsync.errors import GsyncError
+from gsync.master.tables import REVIEW_LABELS, STATUS_LABELS
 from gsync.sync import SyncResult
 
 log = logging.getLogger("gsync")
@@ -152,88 +150,13 @@ def main(verbose: bool) -> None:
 
 def _sync(settings: Settings, now: dt.datetime, *, dry_run: bool, full: bool = False,
           accept_drop: bool = False) -> SyncResult:
-    from gsync import adapters, sync
+    from gsync import runner
 
-    state_path = None if dry_run and not settings.state.path.exists() else settings.state.path
-    if full and state_path is not None and state_path.exists():
-        log.info("--full: rebuilding the state from the sources (%s)", state_path)
-        state_path.unlink()
-    lock_path = settings.state.path.parent / "gsync.lock"
-    with _locked(lock_path):
-        try:
-            state = State(state_path)
-        except (OSError, sqlite3.Error) as e:
-            raise SourceError(
-                f"cannot open the state database {state_path} ({getattr(e, 'strerror', None) or e}); the folder "
-                "must be writable by the user gsync runs as (chown or chmod it, or set [state] path)"
-            ) from None
-        try:
-            built = adapters.build(settings, state)
-            with _progress() as progress:
-                result = sync.run(
-                    settings, form=built.form, drive=built.drive, attachments=built.attachments, sink=built.sink,
-                    state=state, now=now, dry_run=dry_run, accounting=built.accounting, progress=progress,
-                    accept_drop=accept_drop,
-                )
-            if not dry_run and settings.sheet.path is not None:
-                _write_map(settings, result, now, None, quiet=True)  # the centres map, beside the offline master
-            return result
-        finally:
-            state.close()
+    def beside_master(result: SyncResult) -> None:  # the centres map, beside the offline master
+        if settings.sheet.path is not None:
+            _write_map(settings, result, now, None, quiet=True)
 
-
-class _Bar:
-    """A progress bar on a terminal; sync.run logs one line per stage when there is none (cron)."""
-
-    def __init__(self) -> None:
-        self._bar: Any = None
-
-    def stage(self, name: str, total: int) -> None:
-        self.close()
-        if total > 1:
-            self._bar = click.progressbar(length=total, label=name, file=sys.stderr, show_pos=True)
-            self._bar.__enter__()
-        else:
-            click.echo(name, err=True)
-
-    def advance(self) -> None:
-        if self._bar is not None:
-            self._bar.update(1)
-
-    def close(self) -> None:
-        if self._bar is not None:
-            self._bar.__exit__(None, None, None)
-            self._bar = None
-
-
-@contextlib.contextmanager
-def _progress() -> Iterator[_Bar | None]:
-    if not sys.stderr.isatty():
-        yield None
-        return
-    bar = _Bar()
-    try:
-        yield bar
-    finally:
-        bar.close()
-
-
-@contextlib.contextmanager
-def _locked(lock_path: Path) -> Iterator[None]:
-    from gsync.lock import RunLock  # fcntl: imported only where a run takes the lock
-
-    lock = RunLock(lock_path)
-    try:
-        lock.__enter__()
-    except OSError as e:
-        raise SourceError(
-            f"cannot take the run lock {lock_path} ({e.strerror}); the [state] path's folder must be writable "
-            "by the user gsync runs as (chown or chmod it, or set [state] path)"
-        ) from None
-    try:
-        yield
-    finally:
-        lock.__exit__(None, None, None)
+    return runner.sync(settings, now, dry_run=dry_run, full=full, accept_drop=accept_drop, on_written=beside_master)
 
 
 @main.command("sync")

@@ -18,7 +18,7 @@ collections, by a keyword in its file or folder name. It needs a district, never
 a collection with a ``due`` date has one report per district; one without follows the
 quarterly rule, and a file with no quarter counts for the quarter it was received in.
 
-Pure: called by `rules.judge` with what it already attributed.
+Pure: called by `judging.judge` with what it already attributed.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from gsync import calendar, rules, thai
+from gsync import calendar, judging, messages, thai
+from gsync.attribution import EVIDENCE_WINDOW, Incoming, is_evidence
 from gsync.config import CollectionCfg, DistrictCfg, Settings
 from gsync.models import Centre, CollectionReport, FileKind, Problem
 
@@ -51,19 +52,19 @@ LESSON_LABELS = {
 }
 
 def problem(code: str, *, source: str | None = None, row: int | None = None, **fields: object) -> Problem:
-    return rules.problem(code, source=source, row=row, **fields)  # type: ignore[arg-type]
+    return messages.problem(code, source=source, row=row, **fields)  # type: ignore[arg-type]
 
 
 @dataclass
 class Bucket:
-    files: list[rules.Incoming] = field(default_factory=list)
+    files: list[Incoming] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
 
 BucketKey = tuple[str, str, int | None]  # (collection id, district, quarter or None)
 
 
-def collection_of(settings: Settings, item: rules.Incoming) -> CollectionCfg | None:
+def collection_of(settings: Settings, item: Incoming) -> CollectionCfg | None:
     """The collection a file belongs to, or None (then it is a quarterly report file, or evidence)."""
     if not settings.collections or item.parsed is None:
         return None
@@ -83,7 +84,7 @@ def collection_of(settings: Settings, item: rules.Incoming) -> CollectionCfg | N
     return plain[0] if plain else candidates[0]
 
 
-def quarter_of_receipt(settings: Settings, item: rules.Incoming) -> int:
+def quarter_of_receipt(settings: Settings, item: Incoming) -> int:
     """The quarter a file with no quarter clue counts for: the one it was received in (clamped
     to the fiscal year)."""
     local = item.ref.received_at.astimezone(settings.tz).date()
@@ -95,18 +96,18 @@ def quarter_of_receipt(settings: Settings, item: rules.Incoming) -> int:
     return q
 
 
-def nearest(item: rules.Incoming, district: str, buckets: dict[BucketKey, Bucket]) -> BucketKey | None:
+def nearest(item: Incoming, district: str, buckets: dict[BucketKey, Bucket]) -> BucketKey | None:
     """The collection a photo with no quarter belongs to: a file of it in the same folder, uploaded
-    within a week (as rules does for quarterly reports)."""
+    within a week (as judging does for quarterly reports)."""
     best: tuple[dt.timedelta, BucketKey] | None = None
     for key, bucket in buckets.items():
         if key[1] != district:
             continue
         for other in bucket.files:
-            if other.ref.folders != item.ref.folders or rules._is_evidence(other):
+            if other.ref.folders != item.ref.folders or is_evidence(other):
                 continue
             gap = abs(other.ref.received_at - item.ref.received_at)
-            if gap <= rules.EVIDENCE_WINDOW and (best is None or gap < best[0]):
+            if gap <= EVIDENCE_WINDOW and (best is None or gap < best[0]):
                 best = (gap, key)
     return best[1] if best else None
 
@@ -114,7 +115,7 @@ def nearest(item: rules.Incoming, district: str, buckets: dict[BucketKey, Bucket
 def judge(
     settings: Settings,
     buckets: dict[BucketKey, Bucket],
-    staff: rules.StaffInput,
+    staff: judging.StaffInput,
     now: dt.datetime,
     quarter_deadlines: dict[int, dt.date],
 ) -> list[CollectionReport]:
@@ -132,11 +133,11 @@ def judge(
 
 def _report(
     settings: Settings, c: CollectionCfg, d: DistrictCfg, q: int | None, deadline: dt.date,
-    bucket: Bucket, staff: rules.StaffInput, now: dt.datetime,
+    bucket: Bucket, staff: judging.StaffInput, now: dt.datetime,
 ) -> CollectionReport:
     tz = settings.tz
     files = sorted(bucket.files, key=lambda i: (i.ref.received_at, i.ref.modified_at or i.ref.received_at, i.ref.id))
-    counted, superseded = rules._latest_versions(files)
+    counted, superseded = judging.latest_versions(files)
     submitted = min(i.ref.received_at for i in files).astimezone(tz) if files else None
     problems = list(bucket.problems)
     report = CollectionReport(
@@ -169,18 +170,18 @@ def _report(
                         title=rec.title.split("\n")[0][:60] or f"เรื่องที่ {rec.index}", label=LESSON_LABELS[f],
                     ))
     elif readable and c.kind == "activity":
-        report.activities = rules._dedupe_rows(report.activities)
+        report.activities = judging.dedupe_rows(report.activities)
         problems.extend(_activity_problems(settings, d, q, report, names))
 
     key = report.key
     excused = key in staff.excused
-    timeliness = rules.timeliness_of(excused, submitted, deadline, now, tz)
-    problems = rules._unique(problems)
+    timeliness = judging.timeliness_of(excused, submitted, deadline, now, tz)
+    problems = judging.unique(problems)
     report.problems = problems
     report.timeliness = timeliness  # type: ignore[assignment]
     report.excused = excused
     report.note = staff.notes.get(key, "")
-    report.complete = None if not files else not any(p.code not in rules.NOT_BLOCKING for p in problems)
+    report.complete = None if not files else not any(p.code not in judging.NOT_BLOCKING for p in problems)
     return report
 
 
@@ -208,7 +209,7 @@ def _register_problems(
         label = centre.name or f"แถว {centre.row}"
         tambon = thai.match_name(centre.tambon, tambons) if centre.tambon else None
         if centre.tambon and tambon is None and settings.rules.known_tambon:
-            out.append(rules.problem("unknown_tambon", source=src, row=centre.row, text=centre.tambon, district=d.name))
+            out.append(messages.problem("unknown_tambon", source=src, row=centre.row, text=centre.tambon, district=d.name))
         if tambon is not None and centre.level != "district":
             covered.add(tambon)
         if c.chair_and_phone:
@@ -248,16 +249,16 @@ def _activity_problems(
     for file_id, a in report.activities:
         src = names.get(file_id)
         if thai.match_name(a.tambon, tambons) is None and r.known_tambon:
-            out.append(rules.problem("unknown_tambon", source=src, row=a.row, text=a.tambon or "(ว่าง)", district=d.name))
+            out.append(messages.problem("unknown_tambon", source=src, row=a.row, text=a.tambon or "(ว่าง)", district=d.name))
         if window and a.date is not None and not (window[0] <= a.date <= window[1]) and r.date_inside_quarter:
-            out.append(rules.problem(
+            out.append(messages.problem(
                 "date_outside_quarter", source=src, row=a.row, date=thai.format_thai_date(a.date), quarter=q,
                 start=thai.format_thai_date(window[0]), end=thai.format_thai_date(window[1]),
             ))
         if a.mission is None and r.known_category:
-            out.append(rules.problem("unknown_category", source=src, row=a.row, text=a.category_raw or "(ว่าง)"))
+            out.append(messages.problem("unknown_category", source=src, row=a.row, text=a.category_raw or "(ว่าง)"))
         if (a.participants is None or a.participants <= 0) and r.participants_positive:
-            out.append(rules.problem("no_participants", source=src, row=a.row, text=a.participants_raw or "ว่าง"))
+            out.append(messages.problem("no_participants", source=src, row=a.row, text=a.participants_raw or "ว่าง"))
     return out
 
 

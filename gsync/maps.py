@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 from gsync import calendar, thai
 from gsync.config import Settings
+from gsync.judging import Outcome
 from gsync.models import Centre, FileRef, Report
-from gsync.rules import Outcome
 
 LEVELS = {"district": "ระดับอำเภอ", "subdistrict": "ระดับตำบล"}
 STATUS_TEXT = {
@@ -30,7 +30,7 @@ STATUS_TEXT = {
     "missing": "ยังไม่ส่ง (เลยกำหนด)",
     "excused": "ได้รับการยกเว้น",
 }
-# the master's fills (sinks/tables.py STATUS_COLOURS), stronger so that pins stand out on a map
+# the master's fills (master/tables.py STATUS_COLOURS), stronger so that pins stand out on a map
 PIN_COLOURS = {  # RRGGBB
     "missing": "CC0000",
     "late": "E69138",

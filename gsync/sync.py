@@ -1,8 +1,9 @@
 """One sync: read both channels, parse what is new, judge every report, write the master.
 
-Sources, sink and state are handed in (see sources/, sinks/, state.py), so the same run works
-offline, against Google, or against a test fake. The state advances only after the master was
-written: a crash anywhere leaves the last good run's state, and the next run redoes the work.
+Sources, sink and state are handed in through the ports (gsync/ports.py), so the same run works
+offline, against Google, or against a test fake; gsync/runner.py builds them, holds the lock and
+handles --full and dry runs. The state advances only after the master was written: a crash
+anywhere leaves the last good run's state, and the next run redoes the work.
 """
 
 from __future__ import annotations
@@ -13,29 +14,31 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Protocol
 
+import holidays
+
+import gsync
 from gsync import parse
 from gsync.accounting import Accounting
+from gsync.attribution import Incoming
 from gsync.config import Settings
 from gsync.errors import FileGone, FileUnavailable, SourceCollapsed
+from gsync.judging import Outcome, judge
+from gsync.master.merge import orphaned_notes
+from gsync.master.tables import archive_table, log_table, render, staff_input, thai_datetime
 from gsync.models import FileKind, FileRef, ParsedFile, Receipt
 from gsync.parse.fingerprint import code_fingerprint
-from gsync.rules import Incoming, Outcome, judge
-from gsync.sinks import MasterSink, orphaned_notes
-from gsync.sinks.tables import archive_table, log_table, render, staff_input, thai_datetime
-from gsync.sources import DriveSource, FormSource
-from gsync.state import State
+from gsync.ports import DriveSource, FormSource, MasterSink, Progress, StateStore, SyncState
+from gsync.vocab import EVIDENCE_EXTENSIONS
 
 log = logging.getLogger(__name__)
 
 PARSER_VERSION = "2"  # 2: lessons-learned records, unread coordinates
-EVIDENCE_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png", ".heic", ".heif", ".gif", ".webp", ".mp4", ".mov", ".bmp", ".tif", ".tiff")
 # Problems that mean gsync could not read or place something a district sent.
 ATTENTION_CODES = frozenset({"unreadable_file", "no_header"})
 ATTENTION_KEY = "attention_seen"  # state kv: the attention items of the last committed run
 
-# What counted for which report (kv, JSON): a receipt outlives its file (rules: file_removed).
+# What counted for which report (kv, JSON): a receipt outlives its file (judging: file_removed).
 RECEIPTS_KEY = "receipts:v1"
 # How many responses / files each channel yielded in the last good run (kv, JSON).
 COUNTS_KEY = "source_counts:v1"
@@ -49,15 +52,6 @@ UNREADABLE = "!unreadable"
 
 # A fault hook for crash tests: called with the name of each stage as the run reaches it.
 Hook = Callable[[str], None]
-
-
-class Progress(Protocol):
-    """Told what the run is doing: a bar on a terminal, one log line per stage in cron."""
-
-    def stage(self, name: str, total: int) -> None:
-        """A new stage; `total` items follow (0: a stage without items)."""
-
-    def advance(self) -> None: ...
 
 
 class _Silent:
@@ -101,7 +95,7 @@ def run(
     drive: DriveSource | None,
     attachments: DriveSource | None,
     sink: MasterSink,
-    state: State,
+    state: SyncState,
     now: dt.datetime,
     dry_run: bool = False,
     accounting: Accounting | None = None,
@@ -165,7 +159,7 @@ def run(
 class _Loader:
     """Turns a listed file into an `Incoming`, from the state's cache when its version is known."""
 
-    def __init__(self, settings: Settings, state: State) -> None:
+    def __init__(self, settings: Settings, state: SyncState) -> None:
         self.settings, self.state = settings, state
         self.parsed_new = 0
         self.gone: list[str] = []
@@ -219,7 +213,7 @@ class _Loader:
         return out
 
     def _begin(self, ref: FileRef, source: DriveSource | None, response_id: str | None) -> tuple[Incoming | None] | _Fetch:
-        listed = ref.received_at  # this content's arrival: what orders re-uploads (rules._report)
+        listed = ref.received_at  # this content's arrival: what orders re-uploads (judging._report)
         first = self.state.first_received(ref.id)
         if first is not None and first < ref.received_at:
             ref = ref.model_copy(update={"received_at": first})  # the receipt: the first upload's time
@@ -280,7 +274,7 @@ def _fetch(step: _Fetch) -> bytes | Exception:
         return e
 
 
-def check_counts(settings: Settings, state: State, *, form: int | None, drive: int | None, accept: bool) -> None:
+def check_counts(settings: Settings, state: StateStore, *, form: int | None, drive: int | None, accept: bool) -> None:
     """Stop before anything is written when a channel collapsed against the last good run;
     stage this run's counts (committed with the run, so "last good" means a written run)."""
     saved = state.get_json(COUNTS_KEY)
@@ -321,7 +315,7 @@ def _collapse_message(settings: Settings, channel: str, n: int, before: int) -> 
     return f"{where} yields {what}, the last good run saw {before} ({drop}): nothing was written. {check} {flag}"
 
 
-def _removed(state: State, present: set[str], now: dt.datetime) -> dict[str, list[Receipt]]:
+def _removed(state: StateStore, present: set[str], now: dt.datetime) -> dict[str, list[Receipt]]:
     """Receipts of earlier runs whose file or response is not there any more, per report key."""
     saved = state.get_json(RECEIPTS_KEY)
     out: dict[str, list[Receipt]] = {}
@@ -353,7 +347,8 @@ def _receipts(outcome: Outcome, settings: Settings) -> dict[str, list[dict[str, 
 def is_evidence(ref: FileRef) -> bool:
     """Photos and PDFs are kept as evidence, never downloaded or parsed."""
     mime = ref.mime_type
-    return ref.name.lower().endswith(EVIDENCE_SUFFIXES) or mime.startswith(("image/", "video/")) or mime == "application/pdf"
+    _, dot, ext = ref.name.lower().rpartition(".")
+    return bool(dot) and ext in EVIDENCE_EXTENSIONS or mime.startswith(("image/", "video/")) or mime == "application/pdf"
 
 
 def _log_row(settings: Settings, result: SyncResult, now: dt.datetime) -> list:  # type: ignore[type-arg]
@@ -364,6 +359,13 @@ def _log_row(settings: Settings, result: SyncResult, now: dt.datetime) -> list: 
     a = result.accounting
     return [
         now.astimezone(dt.UTC).isoformat(timespec="seconds"), thai_datetime(now, settings.tz), verdict,
-        f"{received}/{len(o.reports)}", problems, len(o.unattributed), result.parsed_new, a.summary(),
+        # the versions ride in the technical cell: the log's columns stay as staff (and scripts) know them
+        f"{received}/{len(o.reports)}", problems, len(o.unattributed), result.parsed_new, f"{a.summary()} · {versions()}",
         a.bytes_downloaded, a.retries,
     ]
+
+
+def versions() -> str:
+    """gsync's and the holidays package's versions, for the sync log: a deadline the holidays
+    package moved (a new in-lieu day) can be traced to the upgrade that moved it."""
+    return f"gsync {gsync.__version__} · holidays {holidays.__version__}"

@@ -104,3 +104,11 @@ FORM_QUESTIONS: dict[str, str] = {
 }
 FORM_REQUIRED = ("district", "quarter", "reporter", "phone", "report_files")
 FORM_FILE_FIELDS = ("report_files", "photos")
+
+# File kinds by extension (lower case, no dot): one list for parse.sniff (what a file is) and
+# sync (what is kept as evidence and never downloaded or parsed).
+IMAGE_EXTENSIONS = frozenset({
+    "jpg", "jpeg", "jpe", "jfif", "png", "gif", "webp", "heic", "heif", "bmp", "tif", "tiff", "avif",
+})
+VIDEO_EXTENSIONS = frozenset({"mp4", "mov"})
+EVIDENCE_EXTENSIONS = IMAGE_EXTENSIONS | VIDEO_EXTENSIONS | {"pdf"}  # photos, clips and PDFs

@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 
 from gsync import thai
+from gsync.master.tables import KEY, TAB_REMINDERS, Cell, Table, thai_datetime
 from gsync.remind.outbox import Entry, row_id
 from gsync.remind.plan import PROVINCE, mask_recipient
-from gsync.sinks.tables import KEY, TAB_REMINDERS, Cell, Table, thai_datetime
 
 HEADERS = [KEY, "เวลา", "อำเภอ", "รายงาน", "กำหนดส่ง", "ครั้งที่แจ้ง", "ช่องทาง", "ผู้รับ", "เรื่อง", "ผล", "รายละเอียด"]
 WIDTHS = [14, 18, 16, 30, 14, 24, 8, 24, 50, 26, 50]

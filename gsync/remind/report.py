@@ -6,10 +6,10 @@ import datetime as dt
 from collections.abc import Callable
 
 from gsync.config import Settings
+from gsync.master.tables import thai_datetime
 from gsync.remind.history import CHANNEL_LABELS, day_label
 from gsync.remind.plan import CHANNELS, PROVINCE, Message, mask_recipient
 from gsync.remind.run import Delivery
-from gsync.sinks.tables import thai_datetime
 
 
 def plan_lines(messages: list[Message]) -> list[str]:

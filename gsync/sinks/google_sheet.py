@@ -32,8 +32,8 @@ from gsync.config import Settings
 from gsync.errors import SinkError, SourceError
 from gsync.google.changes import due
 from gsync.google.changes import feed as changes_feed
-from gsync.sinks import merge_all, prepare, same_rows
-from gsync.sinks.tables import (
+from gsync.master.merge import merge_all, prepare, same_rows
+from gsync.master.tables import (
     CHECKBOX,
     STATUS_COLOURS,
     TAB_ACTIVITIES,

@@ -25,8 +25,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from gsync.errors import SinkError
-from gsync.sinks import merge_all, prepare, same_rows
-from gsync.sinks.tables import (
+from gsync.master.merge import merge_all, prepare, same_rows
+from gsync.master.tables import (
     CHECKBOX,
     SIGNATURES,
     STATUS_COLOURS,

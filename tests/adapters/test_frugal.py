@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from gsync import demo, synth
-from gsync.sinks.tables import NOTE, TAB_REPORTS
+from gsync.master.tables import NOTE, TAB_REPORTS
 from tests.adapters.test_incremental import NOW, WRITES, downloads, sync
 from tests.fakes.province import demo_on_fake
 

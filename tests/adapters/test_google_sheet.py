@@ -19,7 +19,7 @@ from gsync.errors import SinkError, SourceError
 from gsync.google.clients import SCOPES, GoogleClients
 from gsync.google.retry import RetryPolicy
 from gsync.sinks.google_sheet import GoogleSheetSink, a1, grid_size
-from gsync.sinks.tables import EXCUSED, KEY, NOTE, STATUS_COLOURS, Table, log_table
+from gsync.master.tables import EXCUSED, KEY, NOTE, STATUS_COLOURS, Table, log_table
 from gsync.state import State
 
 TAB = "สถานะรายงาน"

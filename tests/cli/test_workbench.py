@@ -24,7 +24,7 @@ from click.testing import CliRunner
 from gsync import demo
 from gsync.cli import main
 from gsync.models import ProblemCode
-from gsync.sinks.tables import STATUS_COLOURS
+from gsync.master.tables import STATUS_COLOURS
 
 NOW = "2025-04-20T09:00:00+07:00"
 STATUS_CODES = ("not_yet_due", "on_time", "late", "missing", "excused", "returned", "resubmitted", "accepted")

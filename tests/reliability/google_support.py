@@ -23,7 +23,7 @@ from gsync.google.retry import RetryPolicy
 from gsync.google.transport import RetryingAdapter, RetryingHttp
 from gsync.lock import RunLock
 from gsync.sinks.google_sheet import GoogleSheetSink
-from gsync.sinks.tables import TAB_LOG
+from gsync.master.tables import TAB_LOG
 from gsync.sources.drive_api import ApiDriveSource
 from gsync.sources.forms_api import ApiFormSource
 from gsync.state import State

@@ -18,7 +18,7 @@ from gsync.google.retry import RetryPolicy
 from gsync.remind import history
 from gsync.remind.outbox import Entry
 from gsync.sinks.google_sheet import GoogleSheetSink
-from gsync.sinks.tables import KEY, NOTE, TAB_REMINDERS, Table, log_table
+from gsync.master.tables import KEY, NOTE, TAB_REMINDERS, Table, log_table
 from gsync.sinks.workbook import WorkbookSink
 from gsync.state import State
 

@@ -23,7 +23,7 @@ from gsync import demo
 from gsync.config import load_settings
 from gsync.remind.outbox import Outbox
 from gsync.remind.run import outbox_path, remind
-from gsync.sinks.tables import TAB_REMINDERS
+from gsync.master.tables import TAB_REMINDERS
 
 ROOT = Path(__file__).resolve().parents[2]
 CHILD = Path(__file__).with_name("child.py")

@@ -13,7 +13,7 @@ from gsync.remind.channels import EmailChannel, LineChannel
 from gsync.remind.outbox import Outbox
 from gsync.remind.plan import DeadlineItem
 from gsync.remind.run import deliver, write_history
-from gsync.sinks.tables import TAB_REMINDERS
+from gsync.master.tables import TAB_REMINDERS
 from gsync.sinks.workbook import WorkbookSink
 
 from .support import LINE_A, LINE_B, STAFF_GROUP, at, item, settings

@@ -12,7 +12,8 @@ import pytest
 from gsync import fiscal, parse
 from gsync.config import ConfigError, parse_settings
 from gsync.models import Activity, Centre, FileKind, FileRef, FormResponse, LessonRecord, ParsedFile
-from gsync.rules import Incoming, StaffInput, judge
+from gsync.attribution import Incoming
+from gsync.judging import StaffInput, judge
 
 UTC = dt.UTC
 BASE = {

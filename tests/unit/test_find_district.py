@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gsync.rules import find_district
+from gsync.attribution import find_district
 
 CHOICES = {
     "เมืองลำปาง": ["เมือง"],

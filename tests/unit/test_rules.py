@@ -8,7 +8,8 @@ import pytest
 
 from gsync.config import parse_settings
 from gsync.models import Activity, FileKind, FileRef, FormResponse, ParsedFile
-from gsync.rules import Incoming, StaffInput, judge, stem_key
+from gsync.attribution import Incoming, stem_key
+from gsync.judging import StaffInput, judge
 
 UTC = dt.UTC
 SETTINGS = parse_settings({

@@ -23,8 +23,9 @@ from click.testing import CliRunner
 from gsync import demo
 from gsync.cli import main
 from gsync.models import FileKind, FileRef, ParsedFile, Problem
-from gsync.rules import Incoming, StaffInput, judge
-from gsync.sinks.tables import EXCUSED, KEY, TAB_REPORTS, staff_input
+from gsync.attribution import Incoming
+from gsync.judging import StaffInput, judge
+from gsync.master.tables import EXCUSED, KEY, TAB_REPORTS, staff_input
 from gsync.sources.forms_csv import CsvFormSource
 from tests.unit.test_rules import FULL, NOW, SETTINGS, act, one, report_file, response
 

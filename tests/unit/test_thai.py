@@ -1028,7 +1028,7 @@ def test_common_mistypes_fold_to_the_standard_spelling(typed: str, standard: str
 
 
 def test_a_district_typed_with_two_sara_e_is_found() -> None:
-    from gsync.rules import find_district
+    from gsync.attribution import find_district
 
     choices = {"แม่ทะ": [], "แม่เมาะ": [], "เมืองลำปาง": ["เมือง"]}
     assert thai.match_name("อำเภอเเม่ทะ", choices) == "แม่ทะ"

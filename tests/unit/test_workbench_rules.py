@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 from gsync.models import FileKind, FileRef, ParsedFile
-from gsync.rules import Incoming, StaffInput, judge
-from gsync.sinks import extra_columns, merge, restore_notes
-from gsync.sinks.tables import Table, staff_input
+from gsync.attribution import Incoming
+from gsync.judging import StaffInput, judge
+from gsync.master.merge import extra_columns, merge, restore_notes
+from gsync.master.tables import Table, staff_input
 from tests.unit.test_rules import FULL, NOW, SETTINGS, one, report_file
 
 UTC = dt.UTC

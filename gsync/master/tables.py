@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 from gsync import calendar, thai
 from gsync.config import Settings
+from gsync.judging import Outcome, ResponseRow, ReviewMark, ReviewSeen, StaffInput, StaffPlacement
 from gsync.messages import LABELS as PROBLEM_LABELS
 from gsync.models import FormResponse, Report
-from gsync.rules import Outcome, StaffInput
 
 # Dates are real date cells (dt.date, or a naive dt.datetime in the province's time zone): the
 # workbook shows them in Buddhist Era by its number format; the Google Sheet, whose number
@@ -178,7 +178,7 @@ def staff_input(existing: dict[str, list[list[Cell]]]) -> StaffInput:
     """Read back what staff marked: excused reports, accepted respondents, report notes, review
     decisions and the review history, and the district/quarter chosen for unplaced files."""
     excused, notes, accepted = set(), {}, set()
-    review: dict[str, tuple[str, str]] = {}
+    review: dict[str, ReviewMark] = {}
     for row in _records(existing.get(TAB_REPORTS, [])):
         key = str(row[KEY])
         if is_truthy(_column(row, EXCUSED)):
@@ -188,13 +188,13 @@ def staff_input(existing: dict[str, list[list[Cell]]]) -> StaffInput:
         decision = thai.clean(str(_column(row, REVIEW) or ""))
         reason = thai.clean(str(_column(row, REASON) or ""))
         if decision.startswith(PASS):
-            review[key] = ("accepted", reason)
+            review[key] = ReviewMark("accepted", reason)
         elif decision.startswith(("ส่งกลับ", "แก้ไข")):
-            review[key] = ("returned", reason)
+            review[key] = ReviewMark("returned", reason)
     for row in _records(existing.get(TAB_RESPONSES, [])):
         if is_truthy(_column(row, ACCEPT)):
             accepted.add(str(row[KEY]))
-    seen: dict[str, tuple[str | None, str, dt.datetime]] = {}
+    seen: dict[str, ReviewSeen] = {}
     for row in _records(existing.get(TAB_REVIEWS, [])):
         parts = str(row[KEY]).split("|")
         if len(parts) < 3:
@@ -204,15 +204,15 @@ def staff_input(existing: dict[str, list[list[Cell]]]) -> StaffInput:
         except ValueError:
             continue
         code = {"ผ่าน": "accepted", "ส่งกลับแก้ไข": "returned"}.get(str(row.get("ผลการตรวจที่บันทึก") or ""))
-        seen["|".join(parts[:2])] = (code, str(row.get("เหตุผล") or ""), when)  # the newest row wins
-    placed: dict[str, tuple[str | None, int | None]] = {}
+        seen["|".join(parts[:2])] = ReviewSeen(code, str(row.get("เหตุผล") or ""), when)  # the newest row wins
+    placed: dict[str, StaffPlacement] = {}
     for tab in (TAB_UNATTRIBUTED, TAB_PLACED):
         for row in _records(existing.get(tab, [])):
             d_text, q_text = _column(row, PLACE_DISTRICT), _column(row, PLACE_QUARTER)
-            district = thai.clean(str(d_text)) if d_text not in (None, "") else None  # matched by the rules
+            district = thai.clean(str(d_text)) if d_text not in (None, "") else None  # matched by judging
             quarter = thai.parse_quarter(q_text)
             if district or quarter:
-                placed[str(row[KEY])] = (district, quarter)
+                placed[str(row[KEY])] = StaffPlacement(district, quarter)
     return StaffInput(frozenset(excused), frozenset(accepted), notes, review, seen, placed)
 
 
@@ -273,7 +273,7 @@ def render(settings: Settings, outcome: Outcome, now: dt.datetime) -> list[Table
         staff=[NOTE],
         widths=[2, 12, 6, 22, 60, 26, 5, 10, 20],
     )
-    responses_by_id = {resp.id: resp for resp, *_ in outcome.responses}
+    responses_by_id = {row.response.id: row.response for row in outcome.responses}
     for r in reports:
         names = {f.id: f.name for f in r.files}
         seen: dict[str, int] = {}
@@ -317,8 +317,8 @@ def render(settings: Settings, outcome: Outcome, now: dt.datetime) -> list[Table
     placed = Table(
         TAB_PLACED,
         [KEY, "ไฟล์/คำตอบ", "ช่องทาง", "นับเป็นรายงานของ", "ได้รับเมื่อ"],
-        [[k, name, "Google Drive" if k.startswith("drive:") else "Google Form",
-          f"อำเภอ{d} ไตรมาสที่ {q}", local_time(t, tz)] for k, (name, d, q, t) in outcome.placed.items()],
+        [[k, pl.name, "Google Drive" if k.startswith("drive:") else "Google Form",
+          f"อำเภอ{pl.district} ไตรมาสที่ {pl.quarter}", local_time(pl.received_at, tz)] for k, pl in outcome.placed.items()],
         staff=place_staff,
         widths=[2, 44, 12, 26, 18, 14, 12, 24],
         validations=place_validations,
@@ -328,8 +328,8 @@ def render(settings: Settings, outcome: Outcome, now: dt.datetime) -> list[Table
     placed.moved = {str(r[0]) for r in unatt.rows}
     unatt.takes_from, placed.takes_from = [TAB_PLACED], [TAB_UNATTRIBUTED]
     # a row that moves between the two tabs takes staff's input along (so staff can undo there)
-    for k, (_, d, q, _) in outcome.placed.items():
-        placed.seed[k] = {PLACE_DISTRICT: d, PLACE_QUARTER: f"ไตรมาสที่ {q}"}
+    for k, pl in outcome.placed.items():
+        placed.seed[k] = {PLACE_DISTRICT: pl.district, PLACE_QUARTER: f"ไตรมาสที่ {pl.quarter}"}
 
     questions = settings.form.questions if settings.form else {}
     answer_fields = [f for f in ("reporter", "position", "phone", "centres_active", "activities", "participants",
@@ -338,11 +338,7 @@ def render(settings: Settings, outcome: Outcome, now: dt.datetime) -> list[Table
         TAB_RESPONSES,
         [KEY, "ส่งเมื่อ", "แก้ไขล่าสุด", "อีเมล", "อำเภอ", "ไตรมาส", *[questions[f] for f in answer_fields],
          "ไฟล์แนบ", "นับเป็นรายงาน"],
-        [[r.id, local_time(r.created_at, tz), local_time(r.last_submitted_at, tz), r.email or "",
-          d or r.answers.get("district", ""), q or r.answers.get("quarter", ""),
-          *[r.answers.get(f, "") for f in answer_fields],
-          ", ".join(f.name for f in r.report_files), "นับ" if counts else "ไม่นับ"]
-         for r, d, q, counts in outcome.responses],
+        [_response_row(row, answer_fields, tz) for row in outcome.responses],
         staff=[ACCEPT, NOTE],
         widths=[2, 18, 18, 26, 12, 10, *[20] * len(answer_fields), 30, 10, 12, 20],
         validations={ACCEPT: CHECKBOX},
@@ -359,7 +355,7 @@ def render(settings: Settings, outcome: Outcome, now: dt.datetime) -> list[Table
         append_only=True,
         lazy=True,
     )
-    from gsync.sinks import collection_tabs  # the [[collections]] columns, rows and tabs
+    from gsync.master import collection_tabs  # the [[collections]] columns, rows and tabs
 
     tables = collection_tabs.extend(settings, outcome, now, [status, rep, acts, centres, probs, unatt, placed, resp,
                                                              rates, reviews])
@@ -443,6 +439,14 @@ def _rates_table(settings: Settings, outcome: Outcome) -> Table:
         widths=[2, 30, 14, 12, 12, 10, 10, 10, 10, 12, 14, 14, 14, 12],
         chart={"first_row": 1, "last_row": n, "label_col": 1, "first_col": 9, "last_col": 10},
     )
+
+
+def _response_row(row: ResponseRow, answer_fields: list[str], tz: dt.tzinfo) -> list[Cell]:
+    r = row.response
+    return [r.id, local_time(r.created_at, tz), local_time(r.last_submitted_at, tz), r.email or "",
+            row.district or r.answers.get("district", ""), row.quarter or r.answers.get("quarter", ""),
+            *[r.answers.get(f, "") for f in answer_fields],
+            ", ".join(f.name for f in r.report_files), "นับ" if row.counts else "ไม่นับ"]
 
 
 def log_table(row: list[Cell]) -> Table:

@@ -20,10 +20,8 @@ from collections.abc import Iterable
 from gsync import collections as coll
 from gsync import thai
 from gsync.config import Settings
-from gsync.messages import LABELS as PROBLEM_LABELS
-from gsync.models import CollectionReport
-from gsync.rules import Outcome
-from gsync.sinks.tables import (
+from gsync.judging import Outcome
+from gsync.master.tables import (
     INCOMPLETE,
     KEY,
     NOTE,
@@ -37,6 +35,8 @@ from gsync.sinks.tables import (
     Table,
     local_time,
 )
+from gsync.messages import LABELS as PROBLEM_LABELS
+from gsync.models import CollectionReport
 
 TAB_LESSONS = "องค์ความรู้"
 LEVELS = {"district": "ระดับอำเภอ", "subdistrict": "ระดับตำบล"}

@@ -1,0 +1,8 @@
+"""The master, as the core sees it: its tabs as plain tables and the keyed merge (pure, no I/O).
+
+* `tables`: the master's tabs built from an `judging.Outcome`, and staff's input read back;
+* `collection_tabs`: the `[[collections]]` columns, rows and tabs added to those;
+* `merge`: rows matched by key, staff's columns carried over, what both sinks do before writing.
+
+The sinks (gsync/sinks/: workbook, Google Sheet) only read and write what these build.
+"""
