@@ -95,11 +95,12 @@ def _writable(path: Path, key: str, what: str) -> Check:
 
 
 def _form_csv(s: Settings, path: Path) -> list[Check]:
-    from gsync.sources.forms_csv import EMAIL_TITLES, TIMESTAMP_TITLES, read_text
+    from gsync.parse.sniff import decode_text
+    from gsync.sources.forms_csv import EMAIL_TITLES, TIMESTAMP_TITLES
 
     assert s.form is not None
     try:
-        rows = list(csv.reader(io.StringIO(read_text(path.read_bytes()))))
+        rows = list(csv.reader(io.StringIO(decode_text(path.read_bytes()))))
     except FileNotFoundError:
         return [Check(False, f"[form] csv {path}: not found",
                       "download the responses CSV from the Form (Responses > Download responses) and save it there")]

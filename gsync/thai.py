@@ -24,7 +24,11 @@ from decimal import Decimal, InvalidOperation
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+# The Thai calendar vocabulary has one home, calendar.py; re-exported here for the text parsers.
+from gsync.calendar import BE_OFFSET, THAI_MONTHS_FULL, THAI_MONTHS_SHORT
+
 __all__ = [
+    "BE_OFFSET",
     "THAI_MONTHS_FULL",
     "THAI_MONTHS_SHORT",
     "clean",
@@ -44,17 +48,6 @@ __all__ = [
     "strip_admin_prefix",
     "to_arabic_digits",
 ]
-
-THAI_MONTHS_SHORT: tuple[str, ...] = (
-    "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
-    "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.",
-)  # fmt: skip
-THAI_MONTHS_FULL: tuple[str, ...] = (
-    "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
-    "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม",
-)  # fmt: skip
-
-BE_OFFSET = 543  # Buddhist Era = Common Era + 543
 
 # --- digits and text ----------------------------------------------------------------------
 

@@ -29,6 +29,7 @@ import httplib2
 from googleapiclient.errors import HttpError
 from googleapiclient.http import MediaIoBaseDownload
 
+from gsync.calendar import parse_rfc3339
 from gsync.config import Settings
 from gsync.errors import FileGone, FileUnavailable, SourceError
 from gsync.google.changes import feed as changes_feed
@@ -67,18 +68,6 @@ CHANGE_FIELDS = f"nextPageToken,newStartPageToken,changes(changeType,removed,fil
 PARENTS_PER_QUERY = 30  # folders listed by one files.list ('a' in parents or 'b' in parents ...)
 
 # Editor lock files, OS litter and gsync's own files are not submissions (as offline).
-
-
-def parse_time(text: str) -> dt.datetime:
-    s = text.strip()
-    if s.endswith(("Z", "z")):
-        s = s[:-1] + "+00:00"
-    if "." in s:  # Python reads at most 6 fraction digits
-        head, _, rest = s.partition(".")
-        digits = "".join(c for c in rest if c.isdigit())
-        s = f"{head}.{digits[:6]}{rest[len(digits):]}"
-    value = dt.datetime.fromisoformat(s)
-    return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
 
 
 def _slim(f: Mapping[str, Any]) -> dict[str, Any]:
@@ -298,14 +287,14 @@ class ApiDriveSource:
                 continue  # a link could point outside the folder (as offline)
             if is_litter((*path, f["name"])):
                 continue
-            created = parse_time(f["created"]) if f.get("created") else dt.datetime.fromtimestamp(0, dt.UTC)
+            created = parse_rfc3339(f["created"]) if f.get("created") else dt.datetime.fromtimestamp(0, dt.UTC)
             refs.append(FileRef(
                 id=fid,
                 name=f["name"],
                 folders=path,
                 mime_type=f["mime"],
                 received_at=created,
-                modified_at=parse_time(f["modified"]) if f.get("modified") else None,
+                modified_at=parse_rfc3339(f["modified"]) if f.get("modified") else None,
                 version=f.get("version") or "",
                 size=f.get("size"),
                 uploader=f.get("uploader"),

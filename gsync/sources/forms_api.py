@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import http.client
 import logging
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -25,6 +24,7 @@ import httplib2
 from googleapiclient.errors import HttpError
 
 from gsync import thai
+from gsync.calendar import format_rfc3339, parse_rfc3339
 from gsync.config import Settings
 from gsync.errors import ConfigMismatch, SourceError
 from gsync.google.changes import due
@@ -39,23 +39,6 @@ log = logging.getLogger(__name__)
 
 STATE_VERSION = 1
 PAGE_SIZE = 5000  # the Forms API maximum
-_RFC3339_FRACTION = re.compile(r"(\.\d+)")
-
-
-def parse_time(text: str) -> dt.datetime:
-    """An RFC 3339 time from Google (`2024-12-10T02:10:05.123456789Z`) as an aware UTC datetime."""
-    s = text.strip()
-    if s.endswith(("Z", "z")):
-        s = s[:-1] + "+00:00"
-    s = _RFC3339_FRACTION.sub(lambda m: m.group(1)[:7], s, count=1)  # Python takes <= 6 digits
-    value = dt.datetime.fromisoformat(s)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone(dt.UTC)
-
-
-def rfc3339(value: dt.datetime) -> str:
-    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class ApiFormSource:
@@ -91,7 +74,7 @@ class ApiFormSource:
             stored[rid] = _slim(raw, old)
             changed += 1
         last = max((r["lastSubmittedTime"] for r in stored.values() if r.get("lastSubmittedTime")),
-                   key=parse_time, default=since)
+                   key=parse_rfc3339, default=since)
         self.state.stage_json(self.state_key, {
             "v": STATE_VERSION, "last": last, "titles": known_titles, "responses": stored, "questions": questions,
         })
@@ -162,8 +145,8 @@ class ApiFormSource:
 
     def _response(self, raw: Mapping[str, Any], columns: Mapping[str, str],
                   titles: Mapping[str, str]) -> FormResponse:
-        created = parse_time(raw["createTime"])
-        submitted = parse_time(raw.get("lastSubmittedTime") or raw["createTime"])
+        created = parse_rfc3339(raw["createTime"])
+        submitted = parse_rfc3339(raw.get("lastSubmittedTime") or raw["createTime"])
         answers_raw: Mapping[str, Any] = raw.get("answers") or {}
         received: Mapping[str, str] = raw.get("received") or {}
         answers: dict[str, str] = {}
@@ -176,7 +159,7 @@ class ApiFormSource:
                         id=f["fileId"],
                         name=f.get("fileName") or f"ไฟล์แนบในแบบฟอร์ม ({f['fileId']})",
                         mime_type=f.get("mimeType") or "",
-                        received_at=parse_time(received[f["fileId"]]) if f["fileId"] in received else created,
+                        received_at=parse_rfc3339(received[f["fileId"]]) if f["fileId"] in received else created,
                         # A Form upload is never changed in place (an edit uploads a new file), so
                         # its id is its version: sync's cache then downloads it once, not every run.
                         version="upload:" + f["fileId"],
@@ -216,7 +199,7 @@ class ApiFormSource:
         if since:
             # Forms filters on lastSubmittedTime. Whole seconds and `>=`: nothing submitted in
             # the same second as the newest response seen can be missed.
-            kwargs["filter"] = "timestamp >= " + rfc3339(parse_time(since).replace(microsecond=0))
+            kwargs["filter"] = "timestamp >= " + format_rfc3339(parse_rfc3339(since).replace(microsecond=0))
         out: list[dict[str, Any]] = []
         while True:
             page = self._call("forms.responses.list", self.google.forms.forms().responses().list(**kwargs))

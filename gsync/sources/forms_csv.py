@@ -21,6 +21,7 @@ from rapidfuzz import fuzz, process
 from gsync import thai
 from gsync.errors import ConfigMismatch, SourceError
 from gsync.models import FileRef, FormResponse
+from gsync.parse.sniff import decode_text
 from gsync.sources.form_uploads import UploadMirror
 from gsync.vocab import FORM_FILE_FIELDS
 
@@ -28,17 +29,9 @@ log = logging.getLogger(__name__)
 
 TIMESTAMP_TITLES = ("Timestamp", "ประทับเวลา", "ประทับเวลา (Timestamp)")
 EMAIL_TITLES = ("Email Address", "ที่อยู่อีเมล", "Email", "อีเมล")
+read_text = decode_text  # the one CSV decoder (parse/sniff.py), under the name this module gave it
+
 _DRIVE_ID = re.compile(r"(?:[?&]id=|/d/)([A-Za-z0-9_-]{10,})")
-
-
-def read_text(data: bytes) -> str:
-    """Decode a downloaded CSV: UTF-8 (with or without BOM), UTF-16, or the old Thai cp874."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")  # a download cut short has an odd length
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp874", errors="replace")
 
 
 class CsvFormSource:
@@ -50,7 +43,7 @@ class CsvFormSource:
 
     def responses(self) -> list[FormResponse]:
         try:
-            text = read_text(self.path.read_bytes())
+            text = decode_text(self.path.read_bytes())
         except FileNotFoundError:
             raise SourceError(
                 f"[form] csv {self.path} not found; download the responses CSV from the Form "
