@@ -224,51 +224,18 @@ class ApiDriveSource:
                folders: dict[str, dict[str, Any]], files: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
         # Within one listing a file appears once, with its latest state. Folders first (until
         # nothing changes: a new sub-folder may sit in another new one), then files.
-        gone: set[str] = set()
-        live: dict[str, dict[str, Any]] = {}
-        for ch in changes:
-            if ch.get("changeType", "file") != "file" or not ch.get("fileId"):
-                continue
-            f = ch.get("file")
-            if ch.get("removed") or not f or f.get("trashed"):
-                gone.add(ch["fileId"])
-                live.pop(ch["fileId"], None)
-            else:
-                gone.discard(ch["fileId"])
-                live[ch["fileId"]] = f
+        gone, live = _sort_changes(changes)
         if self.folder_id in gone or (self.folder_id in live and live[self.folder_id].get("mimeType") != FOLDER):
             return None  # the root itself went away: the full listing says why
         for fid in gone:
             files.pop(fid, None)
             if fid in folders:
                 _drop_subtree(fid, folders, files)
-        live_folders = {fid: f for fid, f in live.items() if f.get("mimeType") == FOLDER and fid != self.folder_id}
         if self.folder_id in live:
             folders[self.folder_id] = {**folders[self.folder_id], "name": live[self.folder_id].get("name") or ""}
-        joined: list[str] = []
-        pending = dict(live_folders)
-        progress = True
-        while pending and progress:
-            progress = False
-            for fid, f in list(pending.items()):
-                parent = (f.get("parents") or [None])[0]
-                if parent in folders and not _is_below(parent, fid, folders):
-                    if fid not in folders:
-                        joined.append(fid)
-                    folders[fid] = {"name": f.get("name") or "", "parent": parent}
-                    del pending[fid]
-                    progress = True
-        for fid in pending:  # moved out of the tree (or never in it)
-            if fid in folders:
-                _drop_subtree(fid, folders, files)
-        for fid, f in live.items():
-            if f.get("mimeType") == FOLDER:
-                continue
-            parent = (f.get("parents") or [None])[0]
-            if parent in folders:
-                files[fid] = {**_slim(f), "parent": parent}
-            else:
-                files.pop(fid, None)
+        live_folders = {fid: f for fid, f in live.items() if f.get("mimeType") == FOLDER and fid != self.folder_id}
+        joined = _join_folders(live_folders, folders, files)
+        _place_files(live, folders, files)
         if joined:
             # A folder moved in from elsewhere brings files that have no change of their own.
             log.info("Drive: %d new sub-folder(s) in the tree; listing them", len(joined))
@@ -444,3 +411,56 @@ def _drop_subtree(folder: str, folders: dict[str, dict[str, Any]], files: dict[s
         folders.pop(fid, None)
     for fid in [f for f, v in files.items() if v["parent"] in doomed]:
         files.pop(fid, None)
+
+
+def _sort_changes(changes: Iterable[Mapping[str, Any]]) -> tuple[set[str], dict[str, dict[str, Any]]]:
+    """(ids removed or trashed, id -> latest file resource) of a `changes.list` listing."""
+    gone: set[str] = set()
+    live: dict[str, dict[str, Any]] = {}
+    for ch in changes:
+        if ch.get("changeType", "file") != "file" or not ch.get("fileId"):
+            continue
+        f = ch.get("file")
+        if ch.get("removed") or not f or f.get("trashed"):
+            gone.add(ch["fileId"])
+            live.pop(ch["fileId"], None)
+        else:
+            gone.discard(ch["fileId"])
+            live[ch["fileId"]] = f
+    return gone, live
+
+
+def _join_folders(live_folders: Mapping[str, Mapping[str, Any]], folders: dict[str, dict[str, Any]],
+                  files: dict[str, dict[str, Any]]) -> list[str]:
+    """Put changed folders in the tree (a parent before its child, whatever the order of the
+    changes) and drop those moved out of it. Returns the folders new to the tree."""
+    joined: list[str] = []
+    pending = dict(live_folders)
+    progress = True
+    while pending and progress:
+        progress = False
+        for fid, f in list(pending.items()):
+            parent = (f.get("parents") or [None])[0]
+            if parent in folders and not _is_below(parent, fid, folders):
+                if fid not in folders:
+                    joined.append(fid)
+                folders[fid] = {"name": f.get("name") or "", "parent": parent}
+                del pending[fid]
+                progress = True
+    for fid in pending:  # moved out of the tree (or never in it)
+        if fid in folders:
+            _drop_subtree(fid, folders, files)
+    return joined
+
+
+def _place_files(live: Mapping[str, Mapping[str, Any]], folders: Mapping[str, Any],
+                 files: dict[str, dict[str, Any]]) -> None:
+    """Changed files into the catalog when their folder is in the tree, out of it otherwise."""
+    for fid, f in live.items():
+        if f.get("mimeType") == FOLDER:
+            continue
+        parent = (f.get("parents") or [None])[0]
+        if parent in folders:
+            files[fid] = {**_slim(f), "parent": parent}
+        else:
+            files.pop(fid, None)
