@@ -15,12 +15,15 @@ import os
 import stat
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from gsync import thai
 from gsync.accounting import Accounting
 from gsync.config import Settings
 from gsync.errors import GsyncError
+
+if TYPE_CHECKING:  # the Google libraries are imported only when a Google part is configured
+    from gsync.google.clients import GoogleClients
 
 FOLDER = "application/vnd.google-apps.folder"
 SHEETS_DOCS = "https://console.cloud.google.com/apis/library/"
@@ -32,7 +35,7 @@ class Check(NamedTuple):
     fix: str = ""  # on a failure: what to do; on a pass: advice (printed, does not fail)
 
 
-def run_doctor(settings: Settings, google: Any | None = None) -> list[Check]:
+def run_doctor(settings: Settings, google: GoogleClients | None = None) -> list[Check]:
     """Every check for this config. `google`: a `GoogleClients` (built here from the config
     when None and a Google part is configured)."""
     out = [_config(settings)]
@@ -124,7 +127,7 @@ def _form_csv(s: Settings, path: Path) -> list[Check]:
 def _mapping(s: Settings, titles: Mapping[Any, str], where: str, *, ids: bool) -> list[Check]:
     """One line per question (-> its field, or "(not used)"), then one failure per configured
     field that has no question, with the closest title."""
-    from gsync.sources.forms_csv import _missing_question
+    from gsync.sources.questions import missing_question
 
     assert s.form is not None
     questions = {f: t for f, t in s.form.questions.items() if t}
@@ -144,7 +147,7 @@ def _mapping(s: Settings, titles: Mapping[Any, str], where: str, *, ids: bool) -
             continue
         qid = by_key.get(thai.name_key(questions[field]))
         if qid is None:
-            message = _missing_question(where, field, questions[field], list(titles.values()))
+            message = missing_question(where, field, questions[field], list(titles.values()))
             fix = message.partition(f"(field {field}).")[2].strip() or message
             failures.append(Check(False, f"field {field}: {where} has no question \"{questions[field]}\"", fix))
         else:
@@ -159,7 +162,7 @@ def _mapping(s: Settings, titles: Mapping[Any, str], where: str, *, ids: bool) -
 # --- Google -----------------------------------------------------------------------------------
 
 
-def _google(s: Settings, google: Any | None) -> list[Check]:
+def _google(s: Settings, google: GoogleClients | None) -> list[Check]:
     from gsync.google.clients import GoogleClients, load_credentials
     from gsync.google.retry import RetryPolicy
 
@@ -203,8 +206,8 @@ def _google(s: Settings, google: Any | None) -> list[Check]:
     return out
 
 
-def _form_api(s: Settings, google: Any, who: str) -> list[Check]:
-    from gsync.sources.forms_api import _question_titles
+def _form_api(s: Settings, google: GoogleClients, who: str) -> list[Check]:
+    from gsync.sources.questions import question_titles
 
     assert s.form is not None and s.form.form_id
     fid = s.form.form_id
@@ -212,13 +215,13 @@ def _form_api(s: Settings, google: Any, who: str) -> list[Check]:
     if isinstance(form, Exception):
         return [Check(False, f"[form] form_id {fid}: {_describe(form)}", _fix(form, "form", who, s))]
     title = (form.get("info") or {}).get("title") or (form.get("info") or {}).get("documentTitle") or "?"
-    titles = _question_titles(form)
+    titles = question_titles(form)
     out = [Check(True, f"[form] form_id {fid}: \"{title}\", {len(titles)} question(s)")]
     out += _mapping(s, titles, f"[form] form_id {fid}", ids=True)
     return out
 
 
-def _folder_api(s: Settings, google: Any, who: str) -> list[Check]:
+def _folder_api(s: Settings, google: GoogleClients, who: str) -> list[Check]:
     assert s.drive is not None and s.drive.folder_id
     fid = s.drive.folder_id
     meta = _drive_call(lambda: google.drive.files().get(
@@ -247,7 +250,7 @@ def _folder_api(s: Settings, google: Any, who: str) -> list[Check]:
     return out
 
 
-def _sheet_api(s: Settings, google: Any, who: str) -> list[Check]:
+def _sheet_api(s: Settings, google: GoogleClients, who: str) -> list[Check]:
     from gspread.exceptions import APIError
 
     sid = s.sheet.spreadsheet_id

@@ -23,7 +23,7 @@ import re
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 from gspread.exceptions import APIError
@@ -58,6 +58,9 @@ from gsync.sinks.tables import (
 )
 from gsync.state import State
 
+if TYPE_CHECKING:  # the Google libraries are imported only when a Google part is configured
+    from gsync.google.clients import GoogleClients
+
 log = logging.getLogger(__name__)
 
 # Every tab gsync writes; read() asks for these (and any other tab gsync once wrote, see
@@ -91,7 +94,7 @@ class _Tab:
 class GoogleSheetSink:
     """`MasterSink` over a `GoogleClients` (gspread's HTTP client on the retrying transport)."""
 
-    def __init__(self, google: Any, settings: Settings, state: State) -> None:
+    def __init__(self, google: GoogleClients, settings: Settings, state: State) -> None:
         assert settings.sheet.spreadsheet_id, "GoogleSheetSink needs [sheet] spreadsheet_id"
         self.http = google.sheets.http_client
         self.spreadsheet_id: str = settings.sheet.spreadsheet_id

@@ -23,7 +23,7 @@ import io
 import logging
 from collections import deque
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httplib2
 from googleapiclient.errors import HttpError
@@ -37,6 +37,9 @@ from gsync.google.retry import RATE_LIMIT_REASONS, error_message, error_reason
 from gsync.models import FileRef
 from gsync.sources import is_litter
 from gsync.state import State
+
+if TYPE_CHECKING:  # the Google libraries are imported only when a Google part is configured
+    from gsync.google.clients import GoogleClients
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +91,7 @@ def _slim(f: Mapping[str, Any]) -> dict[str, Any]:
 
 
 class ApiDriveSource:
-    def __init__(self, google: Any, settings: Settings, state: State) -> None:
+    def __init__(self, google: GoogleClients, settings: Settings, state: State) -> None:
         self.google = google
         self.settings = settings
         self.state = state

@@ -18,7 +18,7 @@ import datetime as dt
 import http.client
 import logging
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httplib2
 from googleapiclient.errors import HttpError
@@ -31,9 +31,12 @@ from gsync.google.changes import due
 from gsync.google.changes import feed as changes_feed
 from gsync.google.retry import RATE_LIMIT_REASONS, error_message, error_reason
 from gsync.models import FileRef, FormResponse
-from gsync.sources.forms_csv import _missing_question, check_same_form
+from gsync.sources.questions import check_same_form, missing_question, question_titles
 from gsync.state import State
 from gsync.vocab import FORM_FILE_FIELDS
+
+if TYPE_CHECKING:  # the Google libraries are imported only when a Google part is configured
+    from gsync.google.clients import GoogleClients
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +45,7 @@ PAGE_SIZE = 5000  # the Forms API maximum
 
 
 class ApiFormSource:
-    def __init__(self, google: Any, settings: Settings, state: State) -> None:
+    def __init__(self, google: GoogleClients, settings: Settings, state: State) -> None:
         assert settings.form is not None and settings.form.form_id
         self.google = google
         self.settings = settings
@@ -102,7 +105,7 @@ class ApiFormSource:
             return dict(cached["titles"]), {**cached, "token": seen.token}
         position = seen.token if seen is not None else feed.start_token()  # before the read: nothing missed
         form = self._call("forms.get", self.google.forms.forms().get(formId=self.form_id))
-        titles = _question_titles(form)
+        titles = question_titles(form)
         return titles, {"titles": titles, "token": position, "at": now.isoformat()}
 
     # --- mapping ---
@@ -132,7 +135,7 @@ class ApiFormSource:
             title = self.questions[field]
             found = by_key.get(thai.name_key(title))
             if found is None:
-                message = _missing_question(where, field, title, list(titles.values()))
+                message = missing_question(where, field, title, list(titles.values()))
                 was = next((q for q, t in remembered.items() if thai.name_key(t) == thai.name_key(title)), None)
                 if was is not None and was in titles:
                     message += (
@@ -249,21 +252,6 @@ class ApiFormSource:
         if who:
             return f"; share the Form with {who} (as an editor: only editors can read responses)"
         return "; the Google account in [google] credentials must be an editor of the Form"
-
-
-def _question_titles(form: Mapping[str, Any]) -> dict[str, str]:
-    """questionId -> item title for every question item (grids: the item title and the row)."""
-    out: dict[str, str] = {}
-    for item in form.get("items") or []:
-        title = item.get("title") or ""
-        q = (item.get("questionItem") or {}).get("question")
-        if q and q.get("questionId"):
-            out[q["questionId"]] = title
-        for row in (item.get("questionGroupItem") or {}).get("questions") or []:
-            if row.get("questionId"):
-                row_title = (row.get("rowQuestion") or {}).get("title") or ""
-                out[row["questionId"]] = f"{title} [{row_title}]" if row_title else title
-    return out
 
 
 def _text_answers(answer: Mapping[str, Any]) -> list[str]:

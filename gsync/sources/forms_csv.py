@@ -16,13 +16,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from rapidfuzz import fuzz, process
-
 from gsync import thai
 from gsync.errors import ConfigMismatch, SourceError
 from gsync.models import FileRef, FormResponse
 from gsync.parse.sniff import decode_text
 from gsync.sources.form_uploads import UploadMirror
+from gsync.sources.questions import check_same_form, missing_question
 from gsync.vocab import FORM_FILE_FIELDS
 
 log = logging.getLogger(__name__)
@@ -112,28 +111,8 @@ class CsvFormSource:
             try:
                 columns[field] = keys.index(thai.name_key(title))
             except ValueError:
-                raise ConfigMismatch(_missing_question(self.path, field, title, header)) from None
+                raise ConfigMismatch(missing_question(self.path, field, title, header)) from None
         return columns
-
-
-def check_same_form(where: object, matched: int, expected: int, what: str) -> None:
-    """Under half of the configured questions found: this is another Form, not a renamed question.
-    Say so in one line instead of a dozen per-question fixes that would ingest the wrong data."""
-    if expected and matched * 2 < expected:
-        raise ConfigMismatch(
-            f"{where}: this {what} looks like the responses of another Form: only {matched} of the {expected} "
-            "configured questions match. Check that [form] points at this province's Form for this fiscal year; "
-            "if the Form really changed, map its questions in [form.questions]"
-        )
-
-
-def _missing_question(where: object, field: str, title: str, titles: list[str]) -> str:
-    best = process.extractOne(title, titles, scorer=fuzz.ratio, processor=None)
-    hint = f' The closest question is "{best[0]}": if it was renamed, set [form.questions] {field} = "{best[0]}".' if best and best[1] >= 50 else ""
-    return (
-        f'{where}: the Form has no question "{title}" (field {field}).{hint} '
-        f'If the Form has no such question, set [form.questions] {field} = "".'
-    )
 
 
 def _find(header: list[str], titles: tuple[str, ...]) -> int | None:
