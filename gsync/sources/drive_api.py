@@ -32,8 +32,9 @@ from googleapiclient.http import MediaIoBaseDownload
 from gsync.calendar import parse_rfc3339
 from gsync.config import Settings
 from gsync.errors import FileGone, FileUnavailable, SourceError
+from gsync.google.advice import Failure, GoogleError, advice
+from gsync.google.changes import TOKEN_REJECTED
 from gsync.google.changes import feed as changes_feed
-from gsync.google.retry import RATE_LIMIT_REASONS, error_message, error_reason
 from gsync.models import FileRef
 from gsync.sources import is_litter
 from gsync.state import State
@@ -60,9 +61,9 @@ GOOGLE_KINDS = {
     FOLDER: "a folder",
     SHORTCUT: "a shortcut",
 }
-PERMISSION_REASONS = frozenset({"forbidden", "insufficientFilePermissions", "appNotAuthorizedToFile",
-                                "insufficientPermissions", "PERMISSION_DENIED"})
-TOKEN_REJECTED = frozenset({400, 404, 410})
+# A file Drive refuses for a reason of its own (not the account's access, not a quota or an
+# outage): that file is unavailable, the run goes on without it.
+_REFUSED_FILE = frozenset({Failure.FORBIDDEN, Failure.BAD_REQUEST, Failure.REFUSED, Failure.API_DISABLED})
 
 FILE_FIELDS = ("id,name,mimeType,parents,trashed,createdTime,modifiedTime,md5Checksum,version,size,"
                "owners(emailAddress),lastModifyingUser(emailAddress)")
@@ -207,7 +208,7 @@ class ApiDriveSource:
             except HttpError as e:
                 if e.resp.status in TOKEN_REJECTED:
                     log.warning("Drive rejected the saved changes token (HTTP %s %s); listing the folder in full",
-                                e.resp.status, error_reason(e.content))
+                                e.resp.status, GoogleError.from_http(e).reason)
                     return None
                 self._raise_listing(e, "changes.list")
             except (OSError, httplib2.HttpLib2Error, http.client.HTTPException) as e:
@@ -314,28 +315,24 @@ class ApiDriveSource:
         try:
             return request.next_chunk() if chunk else request.execute()
         except HttpError as e:
-            status, reason = e.resp.status, error_reason(e.content)
-            if status == 404:
+            err = GoogleError.from_http(e)
+            status, reason, failure = err.status, err.reason, err.failure
+            if failure is Failure.NOT_FOUND:
                 raise FileGone(ref.id) from None
-            if status == 403 and reason == "exportSizeLimitExceeded":
-                self._unavailable(ref, (
-                    f"Google cannot export it to {export or '.xlsx'} (over Google's 10 MB export limit); "
-                    f"ไฟล์ใหญ่เกินกว่าที่ Google จะแปลงให้ได้: เปิดไฟล์แล้วเลือก ไฟล์ > ดาวน์โหลด > "
-                    f"Microsoft Excel (.xlsx) แล้วอัปโหลดไฟล์นั้นแทน "
-                    f"(open it, File > Download > Microsoft Excel (.xlsx), and upload that file instead)"
-                ))
-            if status in (401, 403) and reason in PERMISSION_REASONS:
+            if failure is Failure.EXPORT_TOO_BIG:
+                self._unavailable(ref, advice("file", err, export=export or ".xlsx"))
+            if failure is Failure.NO_PERMISSION:
                 where = ("the Form's upload folder (in the Form owner's Drive)" if ref.channel == "form"
                          else "the QR folder")
                 raise SourceError(
                     f"cannot read \"{ref.name}\" ({ref.id}): permission denied ({status} {reason}); "
-                    f"share {where} with {self._account()} as Viewer"
+                    + advice("file", err, who=self._account(), where=where)
                 ) from None
-            if 400 <= status < 500 and status not in (401, 408, 429) and reason not in RATE_LIMIT_REASONS:
-                self._unavailable(ref, f"Drive refused it: HTTP {status} {reason} {error_message(e.content)}")
+            if failure in _REFUSED_FILE:
+                self._unavailable(ref, f"Drive refused it: HTTP {status} {reason} {err.message}")
             raise SourceError(
                 f"Google Drive download of \"{ref.name}\" ({ref.id}) failed: HTTP {status} {reason} "
-                f"{error_message(e.content)}; nothing was written, run gsync again later"
+                f"{err.message}; nothing was written, run gsync again later"
             ) from None
         except (OSError, httplib2.HttpLib2Error, http.client.HTTPException) as e:
             raise SourceError(
@@ -360,15 +357,14 @@ class ApiDriveSource:
                               "nothing was written, run gsync again later") from None
 
     def _raise_listing(self, e: HttpError, what: str) -> None:
-        status, reason = e.resp.status, error_reason(e.content)
-        if status == 404 or (status in (401, 403) and reason in PERMISSION_REASONS):
+        err = GoogleError.from_http(e)
+        if err.failure in (Failure.NOT_FOUND, Failure.NO_PERMISSION):
             raise SourceError(
                 f"[drive] folder_id {self.folder_id}: the folder does not exist or is not shared with gsync "
-                f"(HTTP {status} {reason}); share the folder with {self._account()} as Viewer, and check the "
-                "id (the end of the folder's URL, drive.google.com/drive/folders/<id>)"
+                f"(HTTP {err.status} {err.reason}); " + advice("folder", err, who=self._account())
             ) from None
         raise SourceError(
-            f"Google Drive {what} failed: HTTP {status} {reason} {error_message(e.content)}; "
+            f"Google Drive {what} failed: HTTP {err.status} {err.reason} {err.message}; "
             "nothing was written, run gsync again later"
         ) from None
 

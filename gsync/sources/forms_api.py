@@ -27,9 +27,9 @@ from gsync import thai
 from gsync.calendar import format_rfc3339, parse_rfc3339
 from gsync.config import Settings
 from gsync.errors import ConfigMismatch, SourceError
+from gsync.google.advice import Failure, GoogleError, advice
 from gsync.google.changes import due
 from gsync.google.changes import feed as changes_feed
-from gsync.google.retry import RATE_LIMIT_REASONS, error_message, error_reason
 from gsync.models import FileRef, FormResponse
 from gsync.sources.questions import check_same_form, missing_question, question_titles
 from gsync.state import State
@@ -226,20 +226,20 @@ class ApiFormSource:
         try:
             return request.execute()
         except HttpError as e:
-            status, reason = e.resp.status, error_reason(e.content)
-            if status == 404:
+            err = GoogleError.from_http(e)
+            status, reason, failure = err.status, err.reason, err.failure
+            if failure is Failure.NOT_FOUND:
                 raise SourceError(
-                    f"[form] form_id {self.form_id}: the Forms API has no such form (404). Use the id in the "
-                    "Form's edit URL (docs.google.com/forms/d/<id>/edit), not the 1FAIpQL... id of the link "
-                    "respondents get" + self._share_hint()
+                    f"[form] form_id {self.form_id}: the Forms API has no such form (404); "
+                    + advice("form", err, who=self._who())
                 ) from None
-            if status in (401, 403) and reason not in RATE_LIMIT_REASONS:
+            if status in (401, 403) and failure is not Failure.QUOTA:
                 raise SourceError(
-                    f"[form] form_id {self.form_id}: permission denied ({status} {reason}: {error_message(e.content)})"
-                    + self._share_hint()
+                    f"[form] form_id {self.form_id}: permission denied ({status} {reason}: {err.message}); "
+                    + advice("form", err, who=self._who())
                 ) from None
             raise SourceError(
-                f"Google Forms {what} failed: HTTP {status} {reason} {error_message(e.content)}; "
+                f"Google Forms {what} failed: HTTP {status} {reason} {err.message}; "
                 "nothing was written, run gsync again later"
             ) from None
         except (OSError, httplib2.HttpLib2Error, http.client.HTTPException) as e:
@@ -247,11 +247,8 @@ class ApiFormSource:
                 f"Google Forms {what} failed: {type(e).__name__}: {e}; nothing was written, run gsync again later"
             ) from None
 
-    def _share_hint(self) -> str:
-        who = getattr(self.google, "service_account_email", None)
-        if who:
-            return f"; share the Form with {who} (as an editor: only editors can read responses)"
-        return "; the Google account in [google] credentials must be an editor of the Form"
+    def _who(self) -> str:
+        return getattr(self.google, "service_account_email", None) or "the Google account in [google] credentials"
 
 
 def _text_answers(answer: Mapping[str, Any]) -> list[str]:
