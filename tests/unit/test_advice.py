@@ -76,8 +76,8 @@ def test_resource_without_its_own_entry_falls_back():
 def test_google_error_of_reads_both_client_libraries():
     import httplib2
     import requests
-    from gspread.exceptions import APIError
     from googleapiclient.errors import HttpError
+    from gspread.exceptions import APIError
 
     body = (b'{"error": {"code": 403, "message": "The user does not have sufficient permissions for this file.",'
             b' "errors": [{"reason": "insufficientFilePermissions"}]}}')
