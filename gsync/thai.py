@@ -79,8 +79,12 @@ _MARK_TWICE = re.compile(r"([\u0E31\u0E34-\u0E3A\u0E47-\u0E4E])\1+")
 
 
 def fold_typing_variants(s: str) -> str:
-    """The one place where Thai typing variants are folded to the standard spelling."""
-    return _MARK_TWICE.sub(r"\1", _SARA_E_TWICE.sub("\u0e41", s))
+    """The one place where Thai typing variants are folded to the standard spelling: เเ to แ,
+    a mark typed twice to one, and every order of tone, nikhahit and sara aa to tone + sara am.
+
+    Expects NFKC text (sara am decomposed); `clean` recomposes it with NFC afterwards.
+    """
+    return _SARA_AM.sub(_sara_am, _MARK_TWICE.sub(r"\1", _SARA_E_TWICE.sub("\u0e41", s)))
 
 
 def _sara_am(m: re.Match[str]) -> str:
@@ -106,7 +110,7 @@ def _clean_once(text: str) -> str:
     text = unicodedata.normalize("NFKC", _SPACE_BEFORE_MARK.sub("", text))
     text = fold_typing_variants(_SPACES.sub(" ", text))
     # NFC puts a tone moved before sara am back in canonical order among other marks.
-    text = unicodedata.normalize("NFC", _SARA_AM.sub(_sara_am, text))
+    text = unicodedata.normalize("NFC", text)
     return text.strip()
 
 

@@ -129,3 +129,25 @@ def test_every_reader_decodes_the_same_way():
 
     assert grid.decode_text is decode_text
     assert forms_csv.read_text is decode_text
+
+
+# --- Thai typing variants: one fold, used by clean -----------------------------------------
+
+MISTYPES = [
+    ("เเม่ทะ", "แม่ทะ"), ("เเละ", "และ"), ("ที่่ว่าการ", "ที่ว่าการ"), ("ก่่อน", "ก่อน"), ("ศูนย์์", "ศูนย์"),
+    ("น\u0e49\u0e4d\u0e32", "น้ำ"), ("น\u0e4d\u0e49\u0e32", "น้ำ"), ("น\u0e4d\u0e32\u0e49", "น้ำ"), ("ท\u0e4d\u0e32", "ทำ"),
+]
+MISTYPE_IDS = ["sara-e-twice", "sara-e-twice-2", "tone-twice", "tone-twice-2", "thanthakhat-twice",
+               "tone-before-nikhahit", "tone-between", "tone-after-aa", "nikhahit-aa"]
+
+
+@pytest.mark.parametrize(("typed", "expected"), MISTYPES, ids=MISTYPE_IDS)
+def test_clean_folds_typing_variants(typed, expected):
+    assert thai.clean(typed) == expected
+    assert thai.name_key(typed) == thai.name_key(expected)
+
+
+@pytest.mark.parametrize(("typed", "expected"), MISTYPES, ids=MISTYPE_IDS)
+def test_pythainlp_normalize_agrees(typed, expected):
+    normalize = pytest.importorskip("pythainlp.util").normalize
+    assert normalize(typed) == expected == thai.clean(typed)
