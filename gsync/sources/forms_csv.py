@@ -30,7 +30,9 @@ TIMESTAMP_TITLES = ("Timestamp", "ประทับเวลา", "ประท
 EMAIL_TITLES = ("Email Address", "ที่อยู่อีเมล", "Email", "อีเมล")
 read_text = decode_text  # the one CSV decoder (parse/sniff.py), under the name this module gave it
 
-_DRIVE_ID = re.compile(r"(?:[?&]id=|/d/)([A-Za-z0-9_-]{10,})")
+#: The file id in a Drive link as Forms writes attachments (`open?id=…`, `/d/<id>/…`).
+DRIVE_LINK_ID = re.compile(r"(?:[?&]id=|/d/)([A-Za-z0-9_-]{10,})")
+_DRIVE_ID = DRIVE_LINK_ID  # the old private name (tests/fakes/province.py imports it)
 
 
 class CsvFormSource:
@@ -123,7 +125,7 @@ def _find(header: list[str], titles: tuple[str, ...]) -> int | None:
 def _file_refs(cell: str, when, rid: str) -> list[FileRef]:  # type: ignore[no-untyped-def]
     refs = []
     for link in re.split(r"[,\s]+", cell.strip()):
-        m = _DRIVE_ID.search(link)
+        m = DRIVE_LINK_ID.search(link)
         if m:
             refs.append(
                 FileRef(id=m.group(1), name=f"ไฟล์แนบในแบบฟอร์ม ({m.group(1)})", received_at=when, channel="form")
