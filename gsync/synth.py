@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 import openpyxl
 
-from gsync import calendar, vocab
+from gsync import calendar, thai, vocab
 
-THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
+THAI_DIGITS = thai.TO_THAI_DIGITS
 TEMPLATE_HEADERS = ["ลำดับ", "ตำบล", "ชื่อศูนย์ผู้นำจิตอาสาพัฒนาชุมชน", "ชื่อกิจกรรม", "ประเภทกิจกรรม", "ภารกิจ/มิติ",
                     "วันที่ดำเนินการ", "สถานที่ดำเนินการ", "จำนวนผู้เข้าร่วม (คน)", "ภาคีเครือข่ายที่ร่วม",
                     "งบประมาณ (บาท)", "ผลการดำเนินงาน"]

@@ -31,6 +31,8 @@ __all__ = [
     "BE_OFFSET",
     "THAI_MONTHS_FULL",
     "THAI_MONTHS_SHORT",
+    "TO_ARABIC_DIGITS",
+    "TO_THAI_DIGITS",
     "clean",
     "format_thai_date",
     "mask_pii",
@@ -51,12 +53,15 @@ __all__ = [
 
 # --- digits and text ----------------------------------------------------------------------
 
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
+#: str.translate tables between Arabic and Thai digits (the one copy of the Thai digits).
+TO_ARABIC_DIGITS = str.maketrans(THAI_DIGITS, "0123456789")
+TO_THAI_DIGITS = str.maketrans("0123456789", THAI_DIGITS)
 
 
 def to_arabic_digits(s: str) -> str:
     """Thai digits ๐-๙ to 0-9; everything else unchanged."""
-    return s.translate(_THAI_DIGITS)
+    return s.translate(TO_ARABIC_DIGITS)
 
 
 # Thai marks that sit on the previous character: a space before one is always a typing slip.

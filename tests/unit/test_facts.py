@@ -9,6 +9,8 @@ import codecs
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from gsync import calendar, synth, thai
 from gsync.calendar import format_rfc3339, parse_rfc3339
@@ -151,3 +153,17 @@ def test_clean_folds_typing_variants(typed, expected):
 def test_pythainlp_normalize_agrees(typed, expected):
     normalize = pytest.importorskip("pythainlp.util").normalize
     assert normalize(typed) == expected == thai.clean(typed)
+
+
+@given(st.datetimes(min_value=dt.datetime(1970, 1, 1), max_value=dt.datetime(2200, 1, 1),  # noqa: DTZ001
+                    timezones=st.sampled_from([UTC, dt.timezone(dt.timedelta(hours=7)),
+                                               dt.timezone(dt.timedelta(hours=-3, minutes=-30))])))
+def test_rfc3339_round_trip_in_whole_seconds(value):
+    assert parse_rfc3339(format_rfc3339(value)) == value.replace(microsecond=0)
+    assert parse_rfc3339(value.isoformat()) == value
+
+
+def test_thai_digits_both_ways():
+    assert "๒๕๖๗ 12".translate(thai.TO_ARABIC_DIGITS) == "2567 12"
+    assert "2567 ๑๒".translate(thai.TO_THAI_DIGITS) == "๒๕๖๗ ๑๒"
+    assert thai.to_arabic_digits("๐๑๒๓๔๕๖๗๘๙") == "0123456789"
