@@ -31,12 +31,16 @@ import holidays
 __all__ = [
     "BE_OFFSET",
     "QUARTERS",
+    "THAI_MONTHS_FULL",
+    "THAI_MONTHS_SHORT",
     "WorkCalendar",
     "deadline_end",
     "deadlines",
+    "format_rfc3339",
     "fiscal_year_of",
     "is_due",
     "is_on_time",
+    "parse_rfc3339",
     "quarter_label",
     "quarter_of",
     "quarter_range",
@@ -44,7 +48,7 @@ __all__ = [
     "rule_deadline",
 ]
 
-#: Buddhist Era year = Common Era year + BE_OFFSET.
+#: Buddhist Era year = Common Era year + BE_OFFSET (the one copy; thai.py and the rest import it).
 BE_OFFSET = 543
 
 #: The quarters of every fiscal year.
@@ -53,22 +57,15 @@ QUARTERS: tuple[int, ...] = (1, 2, 3, 4)
 #: First calendar month of the fiscal year (October).
 _FY_START_MONTH = 10
 
-#: Thai abbreviated month names, index 1..12 (index 0 unused).
-_THAI_MONTH_ABBR = (
-    "",
-    "ม.ค.",
-    "ก.พ.",
-    "มี.ค.",
-    "เม.ย.",
-    "พ.ค.",
-    "มิ.ย.",
-    "ก.ค.",
-    "ส.ค.",
-    "ก.ย.",
-    "ต.ค.",
-    "พ.ย.",
-    "ธ.ค.",
-)
+#: Thai month names, January first (index 0): the one copy of them in gsync.
+THAI_MONTHS_SHORT: tuple[str, ...] = (
+    "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
+    "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.",
+)  # fmt: skip
+THAI_MONTHS_FULL: tuple[str, ...] = (
+    "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
+    "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม",
+)  # fmt: skip
 
 #: How far back previous_working_day() searches before giving up.
 _MAX_LOOKBACK_DAYS = 366
@@ -165,8 +162,8 @@ def quarter_label(fiscal_year: int, quarter: int) -> str:
     FY2568 Q2 -> ``"ไตรมาสที่ 2 (ม.ค. - มี.ค. 2568)"``.
     """
     year, first_month = _quarter_months(fiscal_year, quarter)
-    start = _THAI_MONTH_ABBR[first_month]
-    end = _THAI_MONTH_ABBR[first_month + 2]
+    start = THAI_MONTHS_SHORT[first_month - 1]
+    end = THAI_MONTHS_SHORT[first_month + 1]
     return f"ไตรมาสที่ {quarter} ({start} - {end} {year + BE_OFFSET})"
 
 
@@ -299,3 +296,25 @@ def is_due(now: datetime, deadline: date, tz: tzinfo) -> bool:
     _check_aware(now, "now")
     end = deadline_end(deadline, tz)
     return now.astimezone(UTC) >= end.astimezone(UTC)
+
+
+# --------------------------------------------------------------------------- instants
+
+
+def parse_rfc3339(text: str) -> datetime:
+    """An RFC 3339 time as Google's APIs send it, as an aware UTC datetime.
+
+    ``2024-12-10T02:10:05.123456789Z``, ``2024-12-10T09:10:05+07:00``, ``…05z``. Python keeps
+    microseconds, so a nanosecond fraction is truncated to 6 digits (``fromisoformat`` does
+    that on 3.11). A time without an offset is taken as UTC. ValueError when unreadable.
+    """
+    value = datetime.fromisoformat(text.strip().upper())  # RFC 3339 allows "t" and "z"
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def format_rfc3339(value: datetime) -> str:
+    """``2024-12-10T02:10:05Z``: whole seconds, in UTC (as the Forms API's filter wants it)."""
+    _check_aware(value, "value")
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

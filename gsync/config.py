@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from gsync import vocab
+from gsync.calendar import BE_OFFSET
 
 
 class ConfigError(Exception):
@@ -47,7 +48,7 @@ class ProvinceCfg(Section):
     @classmethod
     def _buddhist_era(cls, v: int) -> int:
         if 1900 <= v <= 2200:
-            raise ValueError(f"{v} looks like a Christian-Era year; write {v + 543} (Buddhist Era)")
+            raise ValueError(f"{v} looks like a Christian-Era year; write {v + BE_OFFSET} (Buddhist Era)")
         if not 2500 <= v <= 2700:
             raise ValueError(f"{v} is not a Buddhist-Era fiscal year; write it like 2568")
         return v

@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from gsync import synth
+from gsync import calendar, synth
 
 BKK = ZoneInfo("Asia/Bangkok")
 NOW = dt.datetime(2025, 4, 20, 9, 0, tzinfo=BKK)
@@ -29,10 +29,8 @@ QUESTION_TITLES = [
     "จำนวนผู้เข้าร่วมกิจกรรมรวม (คน)", "แนบแบบรายงานผลการดำเนินงาน", "แนบภาพถ่ายกิจกรรม",
     "ปัญหา/อุปสรรค", "ข้อเสนอแนะ",
 ]
-QUARTER_CHOICES = {
-    1: "ไตรมาสที่ 1 (ต.ค. - ธ.ค. 2567)", 2: "ไตรมาสที่ 2 (ม.ค. - มี.ค. 2568)",
-    3: "ไตรมาสที่ 3 (เม.ย. - มิ.ย. 2568)", 4: "ไตรมาสที่ 4 (ก.ค. - ก.ย. 2568)",
-}
+# "ไตรมาสที่ 1 (ต.ค. - ธ.ค. 2567)" ... as the Lampang Form's choices read (contract section 1).
+QUARTER_CHOICES = {q: calendar.quarter_label(FY, q) for q in calendar.QUARTERS}
 # Placeholder links for `gsync poster` on the demo (shaped like the real ones).
 DEMO_FORM_URL = "https://docs.google.com/forms/d/e/1FAIpQLSfGsyncDemoLampang2568-ExampleFormLinkOnly/viewform"
 DEMO_DISTRICT_ENTRY = 1554894512

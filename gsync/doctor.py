@@ -15,15 +15,18 @@ import os
 import stat
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from gsync import thai
 from gsync.accounting import Accounting
 from gsync.config import Settings
 from gsync.errors import GsyncError
+from gsync.google.advice import GoogleError, advice
+
+if TYPE_CHECKING:  # the Google libraries are imported only when a Google part is configured
+    from gsync.google.clients import GoogleClients
 
 FOLDER = "application/vnd.google-apps.folder"
-SHEETS_DOCS = "https://console.cloud.google.com/apis/library/"
 
 
 class Check(NamedTuple):
@@ -32,7 +35,7 @@ class Check(NamedTuple):
     fix: str = ""  # on a failure: what to do; on a pass: advice (printed, does not fail)
 
 
-def run_doctor(settings: Settings, google: Any | None = None) -> list[Check]:
+def run_doctor(settings: Settings, google: GoogleClients | None = None) -> list[Check]:
     """Every check for this config. `google`: a `GoogleClients` (built here from the config
     when None and a Google part is configured)."""
     out = [_config(settings)]
@@ -95,11 +98,12 @@ def _writable(path: Path, key: str, what: str) -> Check:
 
 
 def _form_csv(s: Settings, path: Path) -> list[Check]:
-    from gsync.sources.forms_csv import EMAIL_TITLES, TIMESTAMP_TITLES, read_text
+    from gsync.parse.sniff import decode_text
+    from gsync.sources.forms_csv import EMAIL_TITLES, TIMESTAMP_TITLES
 
     assert s.form is not None
     try:
-        rows = list(csv.reader(io.StringIO(read_text(path.read_bytes()))))
+        rows = list(csv.reader(io.StringIO(decode_text(path.read_bytes()))))
     except FileNotFoundError:
         return [Check(False, f"[form] csv {path}: not found",
                       "download the responses CSV from the Form (Responses > Download responses) and save it there")]
@@ -123,7 +127,7 @@ def _form_csv(s: Settings, path: Path) -> list[Check]:
 def _mapping(s: Settings, titles: Mapping[Any, str], where: str, *, ids: bool) -> list[Check]:
     """One line per question (-> its field, or "(not used)"), then one failure per configured
     field that has no question, with the closest title."""
-    from gsync.sources.forms_csv import _missing_question
+    from gsync.sources.questions import missing_question
 
     assert s.form is not None
     questions = {f: t for f, t in s.form.questions.items() if t}
@@ -143,7 +147,7 @@ def _mapping(s: Settings, titles: Mapping[Any, str], where: str, *, ids: bool) -
             continue
         qid = by_key.get(thai.name_key(questions[field]))
         if qid is None:
-            message = _missing_question(where, field, questions[field], list(titles.values()))
+            message = missing_question(where, field, questions[field], list(titles.values()))
             fix = message.partition(f"(field {field}).")[2].strip() or message
             failures.append(Check(False, f"field {field}: {where} has no question \"{questions[field]}\"", fix))
         else:
@@ -158,7 +162,7 @@ def _mapping(s: Settings, titles: Mapping[Any, str], where: str, *, ids: bool) -
 # --- Google -----------------------------------------------------------------------------------
 
 
-def _google(s: Settings, google: Any | None) -> list[Check]:
+def _google(s: Settings, google: GoogleClients | None) -> list[Check]:
     from gsync.google.clients import GoogleClients, load_credentials
     from gsync.google.retry import RetryPolicy
 
@@ -202,8 +206,8 @@ def _google(s: Settings, google: Any | None) -> list[Check]:
     return out
 
 
-def _form_api(s: Settings, google: Any, who: str) -> list[Check]:
-    from gsync.sources.forms_api import _question_titles
+def _form_api(s: Settings, google: GoogleClients, who: str) -> list[Check]:
+    from gsync.sources.questions import question_titles
 
     assert s.form is not None and s.form.form_id
     fid = s.form.form_id
@@ -211,13 +215,13 @@ def _form_api(s: Settings, google: Any, who: str) -> list[Check]:
     if isinstance(form, Exception):
         return [Check(False, f"[form] form_id {fid}: {_describe(form)}", _fix(form, "form", who, s))]
     title = (form.get("info") or {}).get("title") or (form.get("info") or {}).get("documentTitle") or "?"
-    titles = _question_titles(form)
+    titles = question_titles(form)
     out = [Check(True, f"[form] form_id {fid}: \"{title}\", {len(titles)} question(s)")]
     out += _mapping(s, titles, f"[form] form_id {fid}", ids=True)
     return out
 
 
-def _folder_api(s: Settings, google: Any, who: str) -> list[Check]:
+def _folder_api(s: Settings, google: GoogleClients, who: str) -> list[Check]:
     assert s.drive is not None and s.drive.folder_id
     fid = s.drive.folder_id
     meta = _drive_call(lambda: google.drive.files().get(
@@ -246,7 +250,7 @@ def _folder_api(s: Settings, google: Any, who: str) -> list[Check]:
     return out
 
 
-def _sheet_api(s: Settings, google: Any, who: str) -> list[Check]:
+def _sheet_api(s: Settings, google: GoogleClients, who: str) -> list[Check]:
     from gspread.exceptions import APIError
 
     sid = s.sheet.spreadsheet_id
@@ -255,14 +259,13 @@ def _sheet_api(s: Settings, google: Any, who: str) -> list[Check]:
         meta = google.sheets.http_client.fetch_sheet_metadata(
             sid, params={"includeGridData": "false", "fields": "properties.title,sheets.properties.title"})
     except APIError as e:
-        status = e.response.status_code
-        if status == 404:
-            return [Check(False, f"[sheet] spreadsheet_id {sid}: spreadsheet id not found",
-                          "use the id in the Sheet's address (docs.google.com/spreadsheets/d/<id>/edit)")]
-        if status == 403:
-            return [Check(False, f"[sheet] spreadsheet_id {sid}: no permission ({_api_message(e)})",
-                          _api_fix(e, f"open the Sheet, click Share and add {who} as Editor"))]
-        return [Check(False, f"[sheet] spreadsheet_id {sid}: HTTP {status} {_api_message(e)}", "try again later")]
+        err = GoogleError.from_gspread(e)
+        if err.status == 404:
+            return [Check(False, f"[sheet] spreadsheet_id {sid}: spreadsheet id not found", advice("sheet", err))]
+        if err.status == 403:
+            return [Check(False, f"[sheet] spreadsheet_id {sid}: no permission ({err.message})",
+                          advice("sheet", err, who=who))]
+        return [Check(False, f"[sheet] spreadsheet_id {sid}: HTTP {err.status} {err.message}", advice("sheet", err))]
     except Exception as e:  # noqa: BLE001 - a network failure: say it, do not crash the doctor
         return [Check(False, f"[sheet] spreadsheet_id {sid}: {type(e).__name__}: {e}", _network_fix(s))]
     title = (meta.get("properties") or {}).get("title") or "?"
@@ -293,66 +296,33 @@ def _drive_call(fn: Callable[[], Any]) -> Any:
 
 
 def _describe(e: Exception) -> str:
-    from googleapiclient.errors import HttpError
-
-    from gsync.google.retry import error_message, error_reason
-
-    if isinstance(e, HttpError):
-        reason = error_reason(e.content)
-        return f"HTTP {e.resp.status} {reason}: {error_message(e.content)}".strip()
+    err = _http_error(e)
+    if err is not None:
+        return f"HTTP {err.status} {err.reason}: {err.message}".strip()
     return f"{type(e).__name__}: {e}"
 
 
-def _fix(e: Exception, what: str, who: str, s: Settings) -> str:
-    from google.auth.exceptions import RefreshError, TransportError
+def _http_error(e: Exception) -> GoogleError | None:
     from googleapiclient.errors import HttpError
 
+    return GoogleError.from_http(e) if isinstance(e, HttpError) else None
+
+
+def _fix(e: Exception, what: str, who: str, s: Settings) -> str:
+    """What to do about a failed Drive or Forms call (`what`: "drive", "form" or "folder")."""
+    from google.auth.exceptions import RefreshError
+
     from gsync.errors import TokenError
-    from gsync.google.retry import error_message, error_reason
 
     if isinstance(e, TokenError):  # the transport's own words say which of the two it was
         return str(e).split("nothing was written. ", 1)[-1]
     if isinstance(e, RefreshError):
         return ("Google refused the credentials: the key may have been deleted or disabled, or the file is not "
                 "the current key; create a new key for the service account and save it as [google] credentials")
-    if isinstance(e, TransportError) or not isinstance(e, HttpError):
+    err = _http_error(e)
+    if err is None:  # a TransportError or any other failure to get an answer
         return _network_fix(s)
-    err: Any = e
-    status, reason, message = err.resp.status, error_reason(err.content), error_message(err.content)
-    disabled = _api_disabled(reason, message)
-    if disabled:
-        return disabled
-    if what == "folder" and status in (403, 404):
-        return (f"share the folder with {who} as Viewer (Share > add the address), and check [drive] folder_id "
-                "(the end of the folder's address, drive.google.com/drive/folders/<id>)")
-    if what == "form" and status == 404:
-        return ("use the id in the Form's edit address (docs.google.com/forms/d/<id>/edit), not the 1FAIpQL... "
-                f"id respondents see; and add {who} as an editor of the Form (only editors can read responses)")
-    if what == "form" and status == 403:
-        return f"add {who} as an editor of the Form (Send > Add collaborators): only editors can read responses"
-    if status == 401:
-        return "the credentials were rejected: create a new key and save it as [google] credentials"
-    return "try again later; if it persists, check Google's status page"
-
-
-def _api_disabled(reason: str, message: str) -> str:
-    text = f"{reason} {message}"
-    if "accessNotConfigured" in text or "SERVICE_DISABLED" in text or "has not been used in project" in text:
-        for api in ("drive", "forms", "sheets"):
-            if api in message.lower():
-                return f"enable the API in the Cloud project: {SHEETS_DOCS}{api}.googleapis.com"
-        return f"enable the Drive, Forms and Sheets APIs in the Cloud project ({SHEETS_DOCS})"
-    return ""
-
-
-def _api_message(e: Any) -> str:
-    err = getattr(e, "error", None)
-    return str(err.get("message")) if isinstance(err, dict) and err.get("message") else str(e)
-
-
-def _api_fix(e: Any, default: str) -> str:
-    err = getattr(e, "error", None) or {}
-    return _api_disabled(str(err.get("status", "")), _api_message(e)) or default
+    return advice(what, err, who=who)
 
 
 def _network_fix(s: Settings) -> str:

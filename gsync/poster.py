@@ -28,12 +28,15 @@ import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 from gsync import calendar, thai
 from gsync.config import DistrictCfg, Settings
 from gsync.errors import GsyncError, SourceError
+
+if TYPE_CHECKING:  # the Google libraries are imported only when a Google part is configured
+    from gsync.google.clients import GoogleClients
 
 log = logging.getLogger(__name__)
 
@@ -201,7 +204,7 @@ def offline_form(settings: Settings) -> FormInfo:
     return FormInfo(url=plain_url(form.url), entry=entry, choices=None, question=question, where=where)
 
 
-def online_form(settings: Settings, google: Any) -> FormInfo:
+def online_form(settings: Settings, google: GoogleClients) -> FormInfo:
     """The Form's link and its district question from the Forms API (`forms.get`)."""
     assert settings.form is not None and settings.form.form_id
     form_id = settings.form.form_id
@@ -281,7 +284,7 @@ def choice_for(district: DistrictCfg, form: FormInfo) -> str:
     )
 
 
-def district_folders(settings: Settings, google: Any) -> dict[str, str]:
+def district_folders(settings: Settings, google: GoogleClients) -> dict[str, str]:
     """District name -> link of the sub-folder named after it, directly in the QR Drive folder."""
     assert settings.drive is not None and settings.drive.folder_id
     root = settings.drive.folder_id
@@ -362,7 +365,7 @@ def _emails(d: DistrictCfg) -> tuple[str, ...]:
     return tuple(notify if notify else d.emails)
 
 
-def plan(settings: Settings, google: Any = None, *, today: dt.date) -> Poster:
+def plan(settings: Settings, google: GoogleClients | None = None, *, today: dt.date) -> Poster:
     """Everything the poster shows, checked. `google`: a GoogleClients when a Google channel is set."""
     online = bool(settings.form and settings.form.form_id)
     if online:
@@ -380,6 +383,8 @@ def plan(settings: Settings, google: Any = None, *, today: dt.date) -> Poster:
     subfolders: dict[str, str] = {}
     if settings.drive and settings.drive.folder_id:
         folder_url = folder_link(settings.drive.folder_id)
+        if google is None:
+            raise PosterError("[drive] folder_id needs Google credentials ([google] credentials)")
         subfolders = district_folders(settings, google)
     elif settings.drive and settings.drive.url:
         folder_url = settings.drive.url
@@ -437,7 +442,7 @@ def _safe(name: str) -> str:
 
 # --- the PDF ------------------------------------------------------------------------------------
 
-_THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
+_THAI_DIGITS = thai.TO_THAI_DIGITS
 _WEEKDAYS = ("จันทร์", "อังคาร", "พุธ", "พฤหัสบดี", "ศุกร์", "เสาร์", "อาทิตย์")
 
 

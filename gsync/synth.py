@@ -15,12 +15,9 @@ from dataclasses import dataclass
 
 import openpyxl
 
-from gsync import calendar, vocab
+from gsync import calendar, thai, vocab
 
-THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
-MONTHS_SHORT = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
-MONTHS_FULL = ("มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม", "สิงหาคม",
-               "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม")
+THAI_DIGITS = thai.TO_THAI_DIGITS
 TEMPLATE_HEADERS = ["ลำดับ", "ตำบล", "ชื่อศูนย์ผู้นำจิตอาสาพัฒนาชุมชน", "ชื่อกิจกรรม", "ประเภทกิจกรรม", "ภารกิจ/มิติ",
                     "วันที่ดำเนินการ", "สถานที่ดำเนินการ", "จำนวนผู้เข้าร่วม (คน)", "ภาคีเครือข่ายที่ร่วม",
                     "งบประมาณ (บาท)", "ผลการดำเนินงาน"]
@@ -67,16 +64,16 @@ def activities(tambons: list[str], fiscal_year: int, quarter: int, *, seed: int,
 
 def be_date(d: dt.date, style: int) -> object:
     """A date the way one of five officers would type it."""
-    y = d.year + 543
+    y = d.year + calendar.BE_OFFSET
     if style == 0:
         return dt.datetime(d.year, d.month, d.day)  # noqa: DTZ001 - Excel cells have no time zone
     if style == 1:
-        return f"{d.day} {MONTHS_SHORT[d.month - 1]} {y % 100}".translate(THAI_DIGITS)
+        return f"{d.day} {calendar.THAI_MONTHS_SHORT[d.month - 1]} {y % 100}".translate(THAI_DIGITS)
     if style == 2:
         return f"{d.day}/{d.month}/{y}"
     if style == 3:
         return d.isoformat()
-    return f"{d.day} {MONTHS_FULL[d.month - 1]} {y}"
+    return f"{d.day} {calendar.THAI_MONTHS_FULL[d.month - 1]} {y}"
 
 
 def _template_row(i: int, r: Row, style: int) -> list[object]:

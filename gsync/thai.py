@@ -24,9 +24,15 @@ from decimal import Decimal, InvalidOperation
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+# The Thai calendar vocabulary has one home, calendar.py; re-exported here for the text parsers.
+from gsync.calendar import BE_OFFSET, THAI_MONTHS_FULL, THAI_MONTHS_SHORT
+
 __all__ = [
+    "BE_OFFSET",
     "THAI_MONTHS_FULL",
     "THAI_MONTHS_SHORT",
+    "TO_ARABIC_DIGITS",
+    "TO_THAI_DIGITS",
     "clean",
     "format_thai_date",
     "mask_pii",
@@ -45,25 +51,17 @@ __all__ = [
     "to_arabic_digits",
 ]
 
-THAI_MONTHS_SHORT: tuple[str, ...] = (
-    "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
-    "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.",
-)  # fmt: skip
-THAI_MONTHS_FULL: tuple[str, ...] = (
-    "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
-    "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม",
-)  # fmt: skip
-
-BE_OFFSET = 543  # Buddhist Era = Common Era + 543
-
 # --- digits and text ----------------------------------------------------------------------
 
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
+#: str.translate tables between Arabic and Thai digits (the one copy of the Thai digits).
+TO_ARABIC_DIGITS = str.maketrans(THAI_DIGITS, "0123456789")
+TO_THAI_DIGITS = str.maketrans("0123456789", THAI_DIGITS)
 
 
 def to_arabic_digits(s: str) -> str:
     """Thai digits ๐-๙ to 0-9; everything else unchanged."""
-    return s.translate(_THAI_DIGITS)
+    return s.translate(TO_ARABIC_DIGITS)
 
 
 # Thai marks that sit on the previous character: a space before one is always a typing slip.
@@ -86,8 +84,12 @@ _MARK_TWICE = re.compile(r"([\u0E31\u0E34-\u0E3A\u0E47-\u0E4E])\1+")
 
 
 def fold_typing_variants(s: str) -> str:
-    """The one place where Thai typing variants are folded to the standard spelling."""
-    return _MARK_TWICE.sub(r"\1", _SARA_E_TWICE.sub("\u0e41", s))
+    """The one place where Thai typing variants are folded to the standard spelling: เเ to แ,
+    a mark typed twice to one, and every order of tone, nikhahit and sara aa to tone + sara am.
+
+    Expects NFKC text (sara am decomposed); `clean` recomposes it with NFC afterwards.
+    """
+    return _SARA_AM.sub(_sara_am, _MARK_TWICE.sub(r"\1", _SARA_E_TWICE.sub("\u0e41", s)))
 
 
 def _sara_am(m: re.Match[str]) -> str:
@@ -113,7 +115,7 @@ def _clean_once(text: str) -> str:
     text = unicodedata.normalize("NFKC", _SPACE_BEFORE_MARK.sub("", text))
     text = fold_typing_variants(_SPACES.sub(" ", text))
     # NFC puts a tone moved before sara am back in canonical order among other marks.
-    text = unicodedata.normalize("NFC", _SARA_AM.sub(_sara_am, text))
+    text = unicodedata.normalize("NFC", text)
     return text.strip()
 
 

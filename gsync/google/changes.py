@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 
 from gsync.errors import SourceError
 from gsync.google.retry import error_message, error_reason
+
+if TYPE_CHECKING:  # the Google libraries are imported only when a Google part is configured
+    from gsync.google.clients import GoogleClients
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +53,7 @@ class Changes:
 
 
 class ChangeFeed:
-    def __init__(self, google: Any) -> None:
+    def __init__(self, google: GoogleClients) -> None:
         self.google = google
         self._since: dict[str, Changes | None] = {}
         self._start: str | None = None
@@ -111,7 +114,7 @@ class ChangeFeed:
                               "nothing was written, run gsync again later") from None
 
 
-def feed(google: Any, state: Any) -> ChangeFeed:
+def feed(google: GoogleClients, state: Any) -> ChangeFeed:
     """The run's one feed for these clients: a run ends when its state is committed or discarded."""
     mark = (id(state), getattr(state, "generation", 0))
     found = getattr(google, "_gsync_change_feed", None)

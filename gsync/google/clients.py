@@ -13,7 +13,7 @@ import stat
 import threading
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import google.auth
 import google_auth_httplib2
@@ -31,6 +31,9 @@ from gsync.config import Settings
 from gsync.errors import CredentialsError, SourceError
 from gsync.google.retry import RetryPolicy
 from gsync.google.transport import RetryingAdapter, RetryingHttp
+
+if TYPE_CHECKING:
+    from gsync.google.changes import ChangeFeed
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +88,14 @@ def load_credentials(path: Path | None, scopes: tuple[str, ...] = SCOPES) -> Cre
 
 
 class GoogleClients:
-    """The three API clients over the retrying, counting transports."""
+    """The three API clients over the retrying, counting transports.
+
+    Every adapter takes one (typed; import it under `if TYPE_CHECKING:` so that the Google
+    libraries load only when a Google part is configured).
+    """
+
+    # The run's one Drive changes feed, kept here by `gsync.google.changes.feed`.
+    _gsync_change_feed: tuple[tuple[int, int], ChangeFeed]
 
     def __init__(self, credentials: Credentials, accounting: Accounting, *, endpoint: str | None = None,
                  timeout: float = 60.0, policy: RetryPolicy | None = None) -> None:

@@ -15,7 +15,7 @@ import logging
 
 from gsync.config import Settings
 from gsync.messages import MESSAGES, problem
-from gsync.models import FileKind, ParsedFile, Problem
+from gsync.models import Activity, Centre, FileKind, ParsedFile, Problem
 
 from . import grid
 from . import lessons as _lessons
@@ -86,18 +86,9 @@ def _parse(name: str, data: bytes, settings: Settings, backend: str | None) -> P
         return _unreadable(name, MSG_EMPTY)
     grid.check_size(data, settings.limits)
     fmt = sniff(name, data)
-    if fmt in ("pdf", "image"):
-        return ParsedFile(kind=FileKind.EVIDENCE)
-    if fmt == "other":
-        if data.startswith(_sniff.OLE2_MAGIC):
-            if _sniff.ole_is_encrypted_package(data):
-                return _unreadable(name, grid.MSG_PASSWORD)
-            return _unreadable(name, MSG_OLD_WORD)
-        if _sniff.is_html(data):
-            return _unreadable(name, MSG_HTML)
-        return _unreadable(name, MSG_UNKNOWN_FORMAT)
-    if fmt == "xls" and _sniff.ole_is_encrypted_package(data):
-        return _unreadable(name, grid.MSG_PASSWORD)
+    early = _not_a_table(name, data, fmt)
+    if early is not None:
+        return early
 
     indexes = [
         FieldIndex.build("activity", settings.columns.activities),
@@ -112,27 +103,10 @@ def _parse(name: str, data: bytes, settings: Settings, backend: str | None) -> P
         if result.kind is not None:
             results.append((result, sheet_problems))
 
-    # A table missing a required column beside a complete one of the same kind is a summary
-    # or helper sheet ("สรุป": ตำบล / จำนวนกิจกรรม / จำนวนผู้เข้าร่วม), not the report: skip it.
-    complete = {r.kind for r, _ in results if r.complete}
-    problems: list[Problem] = []
-    activities = []
-    centres = []
-    found_activity = found_register = False
-    for result, sheet_problems in results:
-        if not result.complete and result.kind in complete:
-            continue
-        problems.extend(sheet_problems)
-        if result.kind == "activity":
-            found_activity = True
-            activities.extend(result.activities)
-        else:
-            found_register = True
-            centres.extend(result.centres)
-
-    if found_activity:
+    activities, centres, problems = _gather(results)
+    if activities is not None:
         kind = FileKind.ACTIVITY
-    elif found_register:
+    elif centres is not None:
         kind = FileKind.REGISTER
     elif (recs := _lessons.read(data, fmt, settings.limits)) is not None:
         return recs
@@ -144,7 +118,49 @@ def _parse(name: str, data: bytes, settings: Settings, backend: str | None) -> P
         header_district=info.district,
         header_province=info.province,
         header_quarter=info.quarter,
-        activities=tuple(activities),
-        centres=tuple(centres),
+        activities=tuple(activities or ()),
+        centres=tuple(centres or ()),
         problems=tuple(problems),
     )
+
+
+def _not_a_table(name: str, data: bytes, fmt: str) -> ParsedFile | None:
+    """The outcome for a file that holds no table to read (evidence, or a format gsync cannot
+    open); None for a workbook, a Word file or a CSV."""
+    if fmt in ("pdf", "image"):
+        return ParsedFile(kind=FileKind.EVIDENCE)
+    if fmt == "other":
+        if data.startswith(_sniff.OLE2_MAGIC):
+            if _sniff.ole_is_encrypted_package(data):
+                return _unreadable(name, grid.MSG_PASSWORD)
+            return _unreadable(name, MSG_OLD_WORD)
+        if _sniff.is_html(data):
+            return _unreadable(name, MSG_HTML)
+        return _unreadable(name, MSG_UNKNOWN_FORMAT)
+    if fmt == "xls" and _sniff.ole_is_encrypted_package(data):
+        return _unreadable(name, grid.MSG_PASSWORD)
+    return None
+
+
+def _gather(
+    results: list[tuple[SheetResult, list[Problem]]],
+) -> tuple[list[Activity] | None, list[Centre] | None, list[Problem]]:
+    """The activities and centres of the sheets that count (None: no table of that kind), and
+    their problems.
+
+    A table missing a required column beside a complete one of the same kind is a summary
+    or helper sheet ("สรุป": ตำบล / จำนวนกิจกรรม / จำนวนผู้เข้าร่วม), not the report: skip it.
+    """
+    complete = {r.kind for r, _ in results if r.complete}
+    problems: list[Problem] = []
+    activities: list[Activity] | None = None
+    centres: list[Centre] | None = None
+    for result, sheet_problems in results:
+        if not result.complete and result.kind in complete:
+            continue
+        problems.extend(sheet_problems)
+        if result.kind == "activity":
+            activities = [*(activities or ()), *result.activities]
+        else:
+            centres = [*(centres or ()), *result.centres]
+    return activities, centres, problems

@@ -11,7 +11,6 @@ Nothing here interprets the table; `table.py` does that.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime as dt
 import functools
@@ -25,7 +24,7 @@ from typing import Any
 
 from gsync.config import LimitsCfg
 
-from .sniff import looks_utf16le
+from .sniff import decode_text
 
 Cell = str | int | float | bool | dt.date | dt.datetime | dt.time | None
 Row = list[Cell]
@@ -360,20 +359,6 @@ def _xlrd_value(cell: Any, datemode: int) -> Any:
 
 
 # --- csv -----------------------------------------------------------------------------------
-
-
-def decode_text(data: bytes) -> str:
-    """UTF-8 (BOM or not), UTF-16 (BOM), else TIS-620 / cp874, the old Thai Windows encoding."""
-    if data.startswith(codecs.BOM_UTF8):
-        return data[3:].decode("utf-8", errors="replace")
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16", errors="replace")
-    if looks_utf16le(data):  # before UTF-8: Thai in UTF-16 LE is all bytes below 0x80
-        return data[: len(data) - len(data) % 2].decode("utf-16-le", errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp874", errors="replace")
 
 
 def sniff_delimiter(text: str) -> str:

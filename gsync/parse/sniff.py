@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 import zipfile
 
@@ -63,6 +64,31 @@ def looks_utf16le(data: bytes) -> bool:
     return high.count(0) + high.count(0x0E) > len(high) * 0.9
 
 
+def decode_text(data: bytes, *, cut: bool = False) -> str:
+    """The text of a CSV (or any text file) as districts and Google send it; the one decoder.
+
+    UTF-8 with or without a BOM, UTF-16 with a BOM, UTF-16 LE without one (Excel's "Unicode
+    text"), else TIS-620 / cp874, the old Thai Windows encoding. A BOM settles the encoding, so
+    a damaged byte after it becomes U+FFFD instead of turning the file into cp874. `cut`: the
+    bytes are the head of a longer file, so a character cut at the end is dropped, not taken
+    as a sign of cp874.
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _decode(data, "utf-16", "replace", final=not cut)  # a download cut short: odd length
+    if data.startswith(codecs.BOM_UTF8):
+        return _decode(data[len(codecs.BOM_UTF8):], "utf-8", "replace", final=not cut)
+    if looks_utf16le(data):  # before UTF-8: Thai in UTF-16 LE is all bytes below 0x80
+        return data[: len(data) - len(data) % 2].decode("utf-16-le", errors="replace")
+    try:
+        return _decode(data, "utf-8", "strict", final=not cut)
+    except UnicodeDecodeError:
+        return data.decode("cp874", errors="replace")
+
+
+def _decode(data: bytes, encoding: str, errors: str, *, final: bool) -> str:
+    return codecs.getincrementaldecoder(encoding)(errors).decode(data, final=final)
+
+
 def looks_like_text(data: bytes, *, tolerance: float = 0.005) -> bool:
     """True when the bytes decode as text a person could have typed (for CSV).
 
@@ -71,19 +97,7 @@ def looks_like_text(data: bytes, *, tolerance: float = 0.005) -> bool:
     if not data:
         return False
     sample = data[:65536]
-    even = sample[: len(sample) - len(sample) % 2]
-    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = even.decode("utf-16", errors="replace")
-    elif looks_utf16le(even):
-        text = even.decode("utf-16-le", errors="replace")
-    else:
-        try:
-            text = sample.decode("utf-8-sig")
-        except UnicodeDecodeError as e:
-            if e.start >= len(sample) - 3 and len(sample) == 65536:  # a character cut by the sample
-                text = sample[: e.start].decode("utf-8-sig", errors="replace")
-            else:  # the old Thai Windows encoding (TIS-620 / cp874)
-                text = sample.decode("cp874", errors="replace")
+    text = decode_text(sample, cut=len(sample) == 65536)
     bad = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\t\r\n\f\v") or ch == "\ufffd")
     return bad <= max(1, int(len(text) * tolerance))
 

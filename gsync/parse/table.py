@@ -556,6 +556,20 @@ def parse_sheet(
     scan_header_info([*([p] for p in sheet.preface), *buffer[: header.row]], info)
     result.kind = header.kind
     result.complete = not header.missing
+    _missing_columns(header, sheet, ctx)
+
+    columns = header.columns
+    carried: dict[int, tuple[Cell, str]] = {}
+    for number, row, texts in _data_rows(sheet, buffer, rows_iter, header, ctx):
+        if header.kind == "activity":
+            row, texts = fill_down(row, texts, columns, carried)
+            result.activities.append(to_activity(row, number, columns, ctx, texts))
+        else:
+            result.centres.append(to_centre(row, number, columns, ctx, texts))
+    return result
+
+
+def _missing_columns(header: Header, sheet: SheetGrid, ctx: RowContext) -> None:
     for f in header.missing:
         label = header.labels.get(f, f)
         what = "แบบรายงานผลการดำเนินงาน" if header.kind == "activity" else "แบบรายงานศูนย์ฯ"
@@ -564,9 +578,14 @@ def parse_sheet(
                     row=sheet.first_row + header.row, field=f)
         )
 
+
+def _data_rows(
+    sheet: SheetGrid, buffer: list[Row], rows_iter: Iterator[Row], header: Header, ctx: RowContext,
+) -> Iterator[tuple[int, Row, list[str]]]:
+    """(sheet row number, row, cell texts) of every data row below the header: up to the
+    footer, a long run of empty rows or `[limits] max_rows` rows (then a `truncated` problem)."""
     max_rows = ctx.settings.limits.max_rows
-    columns = header.columns
-    data_cols = {c for f, c in columns.items() if f != _SEQ}
+    data_cols = {c for f, c in header.columns.items() if f != _SEQ}
     start = header.row + header.height
 
     def rest() -> Iterator[tuple[int, Row]]:
@@ -579,35 +598,34 @@ def parse_sheet(
 
     seen = 0
     empty_run = 0
-    carried: dict[int, tuple[Cell, str]] = {}
     for i, row in rest():
         number = sheet.first_row + i
         if not any(v is not None for v in row):
             empty_run += 1
             if empty_run >= MAX_EMPTY_RUN:
-                break
+                return
             continue
         empty_run = 0
         texts = [cell_text(v) for v in row]
         if _is_footer(texts):
-            break
+            return
         seen += 1
         if seen > max_rows:
             ctx.problems.append(
                 problem("truncated", sheet=ctx.sheet, max_rows=f"{max_rows:,}", source=ctx.source, row=number)
             )
-            break
-        if _is_total(texts):
-            continue
-        if not any(texts[c] for c in data_cols if c < len(texts)):
-            continue  # only a sequence number, or text outside the table
-        if all(_SEQ_ONLY.match(t) for t in texts if t):
-            continue  # a column-number row "(1) (2) (3)", or a numbered blank row
-        if _is_repeated_header(texts, header):
-            continue
-        if header.kind == "activity":
-            row, texts = fill_down(row, texts, columns, carried)
-            result.activities.append(to_activity(row, number, columns, ctx, texts))
-        else:
-            result.centres.append(to_centre(row, number, columns, ctx, texts))
-    return result
+            return
+        if not _not_data(texts, data_cols, header):
+            yield number, row, texts
+
+
+def _not_data(texts: list[str], data_cols: set[int], header: Header) -> bool:
+    """A row inside the table that holds no data: a total, a lone sequence number, a
+    column-number row "(1) (2) (3)", a numbered blank row, the header repeated."""
+    if _is_total(texts):
+        return True
+    if not any(texts[c] for c in data_cols if c < len(texts)):
+        return True  # only a sequence number, or text outside the table
+    if all(_SEQ_ONLY.match(t) for t in texts if t):
+        return True
+    return _is_repeated_header(texts, header)

@@ -23,13 +23,14 @@ import re
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 from gspread.exceptions import APIError
 
 from gsync.config import Settings
 from gsync.errors import SinkError, SourceError
+from gsync.google.advice import Failure, advice, classify
 from gsync.google.changes import due
 from gsync.google.changes import feed as changes_feed
 from gsync.master.merge import merge_all, prepare, same_rows
@@ -57,6 +58,9 @@ from gsync.master.tables import (
     renamed_notice,
 )
 from gsync.state import State
+
+if TYPE_CHECKING:  # the Google libraries are imported only when a Google part is configured
+    from gsync.google.clients import GoogleClients
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +95,7 @@ class _Tab:
 class GoogleSheetSink:
     """`MasterSink` over a `GoogleClients` (gspread's HTTP client on the retrying transport)."""
 
-    def __init__(self, google: Any, settings: Settings, state: State) -> None:
+    def __init__(self, google: GoogleClients, settings: Settings, state: State) -> None:
         assert settings.sheet.spreadsheet_id, "GoogleSheetSink needs [sheet] spreadsheet_id"
         self.http = google.sheets.http_client
         self.spreadsheet_id: str = settings.sheet.spreadsheet_id
@@ -277,15 +281,10 @@ class GoogleSheetSink:
         sid = self.spreadsheet_id
         if status == 403:
             who = self.email or "the Google account in [google] credentials"
-            return SourceError(
-                f"no permission to read the master Google Sheet {sid} ({_message(e)}); open the Sheet, "
-                f"click Share and add {who} as Editor"
-            )
+            return SourceError(f"no permission to read the master Google Sheet {sid} ({_message(e)}); "
+                               + advice("sheet", Failure.NO_PERMISSION, who=who))
         if status == 404:
-            return SourceError(
-                f"spreadsheet id not found: {sid}; check [sheet] spreadsheet_id (the part of the Sheet's "
-                "address between /d/ and /edit)"
-            )
+            return SourceError(f"spreadsheet id not found: {sid}; " + advice("sheet", Failure.NOT_FOUND))
         return SourceError(f"cannot read the master Google Sheet {sid}: HTTP {status} {_message(e)}")
 
     # --- write --------------------------------------------------------------------------
@@ -456,19 +455,7 @@ class GoogleSheetSink:
     def _write_message(self, what: str, e: APIError) -> str:
         status, msg, sid = _status(e), _message(e), self.spreadsheet_id
         head = f"cannot {what} the master Google Sheet {sid}: HTTP {status} {msg}"
-        if status == 403:
-            who = self.email or "the Google account in [google] credentials"
-            fix = (f"share the Sheet with {who} as Editor (not Viewer or Commenter), and remove any "
-                   "protection on gsync's tabs")
-        elif status == 404:
-            fix = "the Sheet was deleted or moved to the bin; restore it or set a new [sheet] spreadsheet_id"
-        elif status == 429:
-            fix = "Google's write quota is exhausted for now; run again in a few minutes"
-        elif status == 400:
-            fix = ("a gsync tab may have been renamed, deleted or resized while gsync ran; run again "
-                   "(gsync re-reads the tabs), and do not rename the Thai tabs gsync owns")
-        else:
-            fix = "Google had a problem; run again later"
+        fix = advice("sheet write", classify(status), who=self.email or "the Google account in [google] credentials")
         return f"{head}; {fix}. The state did not advance: the next run redoes this write."
 
 

@@ -23,19 +23,24 @@ import io
 import logging
 from collections import deque
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httplib2
 from googleapiclient.errors import HttpError
 from googleapiclient.http import MediaIoBaseDownload
 
+from gsync.calendar import parse_rfc3339
 from gsync.config import Settings
 from gsync.errors import FileGone, FileUnavailable, SourceError
+from gsync.google.advice import Failure, GoogleError, advice
+from gsync.google.changes import TOKEN_REJECTED
 from gsync.google.changes import feed as changes_feed
-from gsync.google.retry import RATE_LIMIT_REASONS, error_message, error_reason
 from gsync.models import FileRef
 from gsync.sources import is_litter
 from gsync.state import State
+
+if TYPE_CHECKING:  # the Google libraries are imported only when a Google part is configured
+    from gsync.google.clients import GoogleClients
 
 log = logging.getLogger(__name__)
 
@@ -56,9 +61,9 @@ GOOGLE_KINDS = {
     FOLDER: "a folder",
     SHORTCUT: "a shortcut",
 }
-PERMISSION_REASONS = frozenset({"forbidden", "insufficientFilePermissions", "appNotAuthorizedToFile",
-                                "insufficientPermissions", "PERMISSION_DENIED"})
-TOKEN_REJECTED = frozenset({400, 404, 410})
+# A file Drive refuses for a reason of its own (not the account's access, not a quota or an
+# outage): that file is unavailable, the run goes on without it.
+_REFUSED_FILE = frozenset({Failure.FORBIDDEN, Failure.BAD_REQUEST, Failure.REFUSED, Failure.API_DISABLED})
 
 FILE_FIELDS = ("id,name,mimeType,parents,trashed,createdTime,modifiedTime,md5Checksum,version,size,"
                "owners(emailAddress),lastModifyingUser(emailAddress)")
@@ -67,18 +72,6 @@ CHANGE_FIELDS = f"nextPageToken,newStartPageToken,changes(changeType,removed,fil
 PARENTS_PER_QUERY = 30  # folders listed by one files.list ('a' in parents or 'b' in parents ...)
 
 # Editor lock files, OS litter and gsync's own files are not submissions (as offline).
-
-
-def parse_time(text: str) -> dt.datetime:
-    s = text.strip()
-    if s.endswith(("Z", "z")):
-        s = s[:-1] + "+00:00"
-    if "." in s:  # Python reads at most 6 fraction digits
-        head, _, rest = s.partition(".")
-        digits = "".join(c for c in rest if c.isdigit())
-        s = f"{head}.{digits[:6]}{rest[len(digits):]}"
-    value = dt.datetime.fromisoformat(s)
-    return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
 
 
 def _slim(f: Mapping[str, Any]) -> dict[str, Any]:
@@ -99,7 +92,7 @@ def _slim(f: Mapping[str, Any]) -> dict[str, Any]:
 
 
 class ApiDriveSource:
-    def __init__(self, google: Any, settings: Settings, state: State) -> None:
+    def __init__(self, google: GoogleClients, settings: Settings, state: State) -> None:
         self.google = google
         self.settings = settings
         self.state = state
@@ -215,7 +208,7 @@ class ApiDriveSource:
             except HttpError as e:
                 if e.resp.status in TOKEN_REJECTED:
                     log.warning("Drive rejected the saved changes token (HTTP %s %s); listing the folder in full",
-                                e.resp.status, error_reason(e.content))
+                                e.resp.status, GoogleError.from_http(e).reason)
                     return None
                 self._raise_listing(e, "changes.list")
             except (OSError, httplib2.HttpLib2Error, http.client.HTTPException) as e:
@@ -235,51 +228,18 @@ class ApiDriveSource:
                folders: dict[str, dict[str, Any]], files: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
         # Within one listing a file appears once, with its latest state. Folders first (until
         # nothing changes: a new sub-folder may sit in another new one), then files.
-        gone: set[str] = set()
-        live: dict[str, dict[str, Any]] = {}
-        for ch in changes:
-            if ch.get("changeType", "file") != "file" or not ch.get("fileId"):
-                continue
-            f = ch.get("file")
-            if ch.get("removed") or not f or f.get("trashed"):
-                gone.add(ch["fileId"])
-                live.pop(ch["fileId"], None)
-            else:
-                gone.discard(ch["fileId"])
-                live[ch["fileId"]] = f
+        gone, live = _sort_changes(changes)
         if self.folder_id in gone or (self.folder_id in live and live[self.folder_id].get("mimeType") != FOLDER):
             return None  # the root itself went away: the full listing says why
         for fid in gone:
             files.pop(fid, None)
             if fid in folders:
                 _drop_subtree(fid, folders, files)
-        live_folders = {fid: f for fid, f in live.items() if f.get("mimeType") == FOLDER and fid != self.folder_id}
         if self.folder_id in live:
             folders[self.folder_id] = {**folders[self.folder_id], "name": live[self.folder_id].get("name") or ""}
-        joined: list[str] = []
-        pending = dict(live_folders)
-        progress = True
-        while pending and progress:
-            progress = False
-            for fid, f in list(pending.items()):
-                parent = (f.get("parents") or [None])[0]
-                if parent in folders and not _is_below(parent, fid, folders):
-                    if fid not in folders:
-                        joined.append(fid)
-                    folders[fid] = {"name": f.get("name") or "", "parent": parent}
-                    del pending[fid]
-                    progress = True
-        for fid in pending:  # moved out of the tree (or never in it)
-            if fid in folders:
-                _drop_subtree(fid, folders, files)
-        for fid, f in live.items():
-            if f.get("mimeType") == FOLDER:
-                continue
-            parent = (f.get("parents") or [None])[0]
-            if parent in folders:
-                files[fid] = {**_slim(f), "parent": parent}
-            else:
-                files.pop(fid, None)
+        live_folders = {fid: f for fid, f in live.items() if f.get("mimeType") == FOLDER and fid != self.folder_id}
+        joined = _join_folders(live_folders, folders, files)
+        _place_files(live, folders, files)
         if joined:
             # A folder moved in from elsewhere brings files that have no change of their own.
             log.info("Drive: %d new sub-folder(s) in the tree; listing them", len(joined))
@@ -298,14 +258,14 @@ class ApiDriveSource:
                 continue  # a link could point outside the folder (as offline)
             if is_litter((*path, f["name"])):
                 continue
-            created = parse_time(f["created"]) if f.get("created") else dt.datetime.fromtimestamp(0, dt.UTC)
+            created = parse_rfc3339(f["created"]) if f.get("created") else dt.datetime.fromtimestamp(0, dt.UTC)
             refs.append(FileRef(
                 id=fid,
                 name=f["name"],
                 folders=path,
                 mime_type=f["mime"],
                 received_at=created,
-                modified_at=parse_time(f["modified"]) if f.get("modified") else None,
+                modified_at=parse_rfc3339(f["modified"]) if f.get("modified") else None,
                 version=f.get("version") or "",
                 size=f.get("size"),
                 uploader=f.get("uploader"),
@@ -355,28 +315,24 @@ class ApiDriveSource:
         try:
             return request.next_chunk() if chunk else request.execute()
         except HttpError as e:
-            status, reason = e.resp.status, error_reason(e.content)
-            if status == 404:
+            err = GoogleError.from_http(e)
+            status, reason, failure = err.status, err.reason, err.failure
+            if failure is Failure.NOT_FOUND:
                 raise FileGone(ref.id) from None
-            if status == 403 and reason == "exportSizeLimitExceeded":
-                self._unavailable(ref, (
-                    f"Google cannot export it to {export or '.xlsx'} (over Google's 10 MB export limit); "
-                    f"ไฟล์ใหญ่เกินกว่าที่ Google จะแปลงให้ได้: เปิดไฟล์แล้วเลือก ไฟล์ > ดาวน์โหลด > "
-                    f"Microsoft Excel (.xlsx) แล้วอัปโหลดไฟล์นั้นแทน "
-                    f"(open it, File > Download > Microsoft Excel (.xlsx), and upload that file instead)"
-                ))
-            if status in (401, 403) and reason in PERMISSION_REASONS:
+            if failure is Failure.EXPORT_TOO_BIG:
+                self._unavailable(ref, advice("file", err, export=export or ".xlsx"))
+            if failure is Failure.NO_PERMISSION:
                 where = ("the Form's upload folder (in the Form owner's Drive)" if ref.channel == "form"
                          else "the QR folder")
                 raise SourceError(
                     f"cannot read \"{ref.name}\" ({ref.id}): permission denied ({status} {reason}); "
-                    f"share {where} with {self._account()} as Viewer"
+                    + advice("file", err, who=self._account(), where=where)
                 ) from None
-            if 400 <= status < 500 and status not in (401, 408, 429) and reason not in RATE_LIMIT_REASONS:
-                self._unavailable(ref, f"Drive refused it: HTTP {status} {reason} {error_message(e.content)}")
+            if failure in _REFUSED_FILE:
+                self._unavailable(ref, f"Drive refused it: HTTP {status} {reason} {err.message}")
             raise SourceError(
                 f"Google Drive download of \"{ref.name}\" ({ref.id}) failed: HTTP {status} {reason} "
-                f"{error_message(e.content)}; nothing was written, run gsync again later"
+                f"{err.message}; nothing was written, run gsync again later"
             ) from None
         except (OSError, httplib2.HttpLib2Error, http.client.HTTPException) as e:
             raise SourceError(
@@ -401,15 +357,14 @@ class ApiDriveSource:
                               "nothing was written, run gsync again later") from None
 
     def _raise_listing(self, e: HttpError, what: str) -> None:
-        status, reason = e.resp.status, error_reason(e.content)
-        if status == 404 or (status in (401, 403) and reason in PERMISSION_REASONS):
+        err = GoogleError.from_http(e)
+        if err.failure in (Failure.NOT_FOUND, Failure.NO_PERMISSION):
             raise SourceError(
                 f"[drive] folder_id {self.folder_id}: the folder does not exist or is not shared with gsync "
-                f"(HTTP {status} {reason}); share the folder with {self._account()} as Viewer, and check the "
-                "id (the end of the folder's URL, drive.google.com/drive/folders/<id>)"
+                f"(HTTP {err.status} {err.reason}); " + advice("folder", err, who=self._account())
             ) from None
         raise SourceError(
-            f"Google Drive {what} failed: HTTP {status} {reason} {error_message(e.content)}; "
+            f"Google Drive {what} failed: HTTP {err.status} {err.reason} {err.message}; "
             "nothing was written, run gsync again later"
         ) from None
 
@@ -455,3 +410,56 @@ def _drop_subtree(folder: str, folders: dict[str, dict[str, Any]], files: dict[s
         folders.pop(fid, None)
     for fid in [f for f, v in files.items() if v["parent"] in doomed]:
         files.pop(fid, None)
+
+
+def _sort_changes(changes: Iterable[Mapping[str, Any]]) -> tuple[set[str], dict[str, dict[str, Any]]]:
+    """(ids removed or trashed, id -> latest file resource) of a `changes.list` listing."""
+    gone: set[str] = set()
+    live: dict[str, dict[str, Any]] = {}
+    for ch in changes:
+        if ch.get("changeType", "file") != "file" or not ch.get("fileId"):
+            continue
+        f = ch.get("file")
+        if ch.get("removed") or not f or f.get("trashed"):
+            gone.add(ch["fileId"])
+            live.pop(ch["fileId"], None)
+        else:
+            gone.discard(ch["fileId"])
+            live[ch["fileId"]] = f
+    return gone, live
+
+
+def _join_folders(live_folders: Mapping[str, Mapping[str, Any]], folders: dict[str, dict[str, Any]],
+                  files: dict[str, dict[str, Any]]) -> list[str]:
+    """Put changed folders in the tree (a parent before its child, whatever the order of the
+    changes) and drop those moved out of it. Returns the folders new to the tree."""
+    joined: list[str] = []
+    pending = dict(live_folders)
+    progress = True
+    while pending and progress:
+        progress = False
+        for fid, f in list(pending.items()):
+            parent = (f.get("parents") or [None])[0]
+            if parent in folders and not _is_below(parent, fid, folders):
+                if fid not in folders:
+                    joined.append(fid)
+                folders[fid] = {"name": f.get("name") or "", "parent": parent}
+                del pending[fid]
+                progress = True
+    for fid in pending:  # moved out of the tree (or never in it)
+        if fid in folders:
+            _drop_subtree(fid, folders, files)
+    return joined
+
+
+def _place_files(live: Mapping[str, Mapping[str, Any]], folders: Mapping[str, Any],
+                 files: dict[str, dict[str, Any]]) -> None:
+    """Changed files into the catalog when their folder is in the tree, out of it otherwise."""
+    for fid, f in live.items():
+        if f.get("mimeType") == FOLDER:
+            continue
+        parent = (f.get("parents") or [None])[0]
+        if parent in folders:
+            files[fid] = {**_slim(f), "parent": parent}
+        else:
+            files.pop(fid, None)

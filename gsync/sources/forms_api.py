@@ -17,49 +17,35 @@ from __future__ import annotations
 import datetime as dt
 import http.client
 import logging
-import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httplib2
 from googleapiclient.errors import HttpError
 
 from gsync import thai
+from gsync.calendar import format_rfc3339, parse_rfc3339
 from gsync.config import Settings
 from gsync.errors import ConfigMismatch, SourceError
+from gsync.google.advice import Failure, GoogleError, advice
 from gsync.google.changes import due
 from gsync.google.changes import feed as changes_feed
-from gsync.google.retry import RATE_LIMIT_REASONS, error_message, error_reason
 from gsync.models import FileRef, FormResponse
-from gsync.sources.forms_csv import _missing_question, check_same_form
+from gsync.sources.questions import check_same_form, missing_question, question_titles
 from gsync.state import State
 from gsync.vocab import FORM_FILE_FIELDS
+
+if TYPE_CHECKING:  # the Google libraries are imported only when a Google part is configured
+    from gsync.google.clients import GoogleClients
 
 log = logging.getLogger(__name__)
 
 STATE_VERSION = 1
 PAGE_SIZE = 5000  # the Forms API maximum
-_RFC3339_FRACTION = re.compile(r"(\.\d+)")
-
-
-def parse_time(text: str) -> dt.datetime:
-    """An RFC 3339 time from Google (`2024-12-10T02:10:05.123456789Z`) as an aware UTC datetime."""
-    s = text.strip()
-    if s.endswith(("Z", "z")):
-        s = s[:-1] + "+00:00"
-    s = _RFC3339_FRACTION.sub(lambda m: m.group(1)[:7], s, count=1)  # Python takes <= 6 digits
-    value = dt.datetime.fromisoformat(s)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone(dt.UTC)
-
-
-def rfc3339(value: dt.datetime) -> str:
-    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class ApiFormSource:
-    def __init__(self, google: Any, settings: Settings, state: State) -> None:
+    def __init__(self, google: GoogleClients, settings: Settings, state: State) -> None:
         assert settings.form is not None and settings.form.form_id
         self.google = google
         self.settings = settings
@@ -91,7 +77,7 @@ class ApiFormSource:
             stored[rid] = _slim(raw, old)
             changed += 1
         last = max((r["lastSubmittedTime"] for r in stored.values() if r.get("lastSubmittedTime")),
-                   key=parse_time, default=since)
+                   key=parse_rfc3339, default=since)
         self.state.stage_json(self.state_key, {
             "v": STATE_VERSION, "last": last, "titles": known_titles, "responses": stored, "questions": questions,
         })
@@ -119,7 +105,7 @@ class ApiFormSource:
             return dict(cached["titles"]), {**cached, "token": seen.token}
         position = seen.token if seen is not None else feed.start_token()  # before the read: nothing missed
         form = self._call("forms.get", self.google.forms.forms().get(formId=self.form_id))
-        titles = _question_titles(form)
+        titles = question_titles(form)
         return titles, {"titles": titles, "token": position, "at": now.isoformat()}
 
     # --- mapping ---
@@ -149,7 +135,7 @@ class ApiFormSource:
             title = self.questions[field]
             found = by_key.get(thai.name_key(title))
             if found is None:
-                message = _missing_question(where, field, title, list(titles.values()))
+                message = missing_question(where, field, title, list(titles.values()))
                 was = next((q for q, t in remembered.items() if thai.name_key(t) == thai.name_key(title)), None)
                 if was is not None and was in titles:
                     message += (
@@ -162,8 +148,8 @@ class ApiFormSource:
 
     def _response(self, raw: Mapping[str, Any], columns: Mapping[str, str],
                   titles: Mapping[str, str]) -> FormResponse:
-        created = parse_time(raw["createTime"])
-        submitted = parse_time(raw.get("lastSubmittedTime") or raw["createTime"])
+        created = parse_rfc3339(raw["createTime"])
+        submitted = parse_rfc3339(raw.get("lastSubmittedTime") or raw["createTime"])
         answers_raw: Mapping[str, Any] = raw.get("answers") or {}
         received: Mapping[str, str] = raw.get("received") or {}
         answers: dict[str, str] = {}
@@ -176,7 +162,7 @@ class ApiFormSource:
                         id=f["fileId"],
                         name=f.get("fileName") or f"ไฟล์แนบในแบบฟอร์ม ({f['fileId']})",
                         mime_type=f.get("mimeType") or "",
-                        received_at=parse_time(received[f["fileId"]]) if f["fileId"] in received else created,
+                        received_at=parse_rfc3339(received[f["fileId"]]) if f["fileId"] in received else created,
                         # A Form upload is never changed in place (an edit uploads a new file), so
                         # its id is its version: sync's cache then downloads it once, not every run.
                         version="upload:" + f["fileId"],
@@ -216,7 +202,7 @@ class ApiFormSource:
         if since:
             # Forms filters on lastSubmittedTime. Whole seconds and `>=`: nothing submitted in
             # the same second as the newest response seen can be missed.
-            kwargs["filter"] = "timestamp >= " + rfc3339(parse_time(since).replace(microsecond=0))
+            kwargs["filter"] = "timestamp >= " + format_rfc3339(parse_rfc3339(since).replace(microsecond=0))
         out: list[dict[str, Any]] = []
         while True:
             page = self._call("forms.responses.list", self.google.forms.forms().responses().list(**kwargs))
@@ -240,20 +226,20 @@ class ApiFormSource:
         try:
             return request.execute()
         except HttpError as e:
-            status, reason = e.resp.status, error_reason(e.content)
-            if status == 404:
+            err = GoogleError.from_http(e)
+            status, reason, failure = err.status, err.reason, err.failure
+            if failure is Failure.NOT_FOUND:
                 raise SourceError(
-                    f"[form] form_id {self.form_id}: the Forms API has no such form (404). Use the id in the "
-                    "Form's edit URL (docs.google.com/forms/d/<id>/edit), not the 1FAIpQL... id of the link "
-                    "respondents get" + self._share_hint()
+                    f"[form] form_id {self.form_id}: the Forms API has no such form (404); "
+                    + advice("form", err, who=self._who())
                 ) from None
-            if status in (401, 403) and reason not in RATE_LIMIT_REASONS:
+            if status in (401, 403) and failure is not Failure.QUOTA:
                 raise SourceError(
-                    f"[form] form_id {self.form_id}: permission denied ({status} {reason}: {error_message(e.content)})"
-                    + self._share_hint()
+                    f"[form] form_id {self.form_id}: permission denied ({status} {reason}: {err.message}); "
+                    + advice("form", err, who=self._who())
                 ) from None
             raise SourceError(
-                f"Google Forms {what} failed: HTTP {status} {reason} {error_message(e.content)}; "
+                f"Google Forms {what} failed: HTTP {status} {reason} {err.message}; "
                 "nothing was written, run gsync again later"
             ) from None
         except (OSError, httplib2.HttpLib2Error, http.client.HTTPException) as e:
@@ -261,26 +247,8 @@ class ApiFormSource:
                 f"Google Forms {what} failed: {type(e).__name__}: {e}; nothing was written, run gsync again later"
             ) from None
 
-    def _share_hint(self) -> str:
-        who = getattr(self.google, "service_account_email", None)
-        if who:
-            return f"; share the Form with {who} (as an editor: only editors can read responses)"
-        return "; the Google account in [google] credentials must be an editor of the Form"
-
-
-def _question_titles(form: Mapping[str, Any]) -> dict[str, str]:
-    """questionId -> item title for every question item (grids: the item title and the row)."""
-    out: dict[str, str] = {}
-    for item in form.get("items") or []:
-        title = item.get("title") or ""
-        q = (item.get("questionItem") or {}).get("question")
-        if q and q.get("questionId"):
-            out[q["questionId"]] = title
-        for row in (item.get("questionGroupItem") or {}).get("questions") or []:
-            if row.get("questionId"):
-                row_title = (row.get("rowQuestion") or {}).get("title") or ""
-                out[row["questionId"]] = f"{title} [{row_title}]" if row_title else title
-    return out
+    def _who(self) -> str:
+        return getattr(self.google, "service_account_email", None) or "the Google account in [google] credentials"
 
 
 def _text_answers(answer: Mapping[str, Any]) -> list[str]:

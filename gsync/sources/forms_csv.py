@@ -16,29 +16,23 @@ from collections.abc import Mapping
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from rapidfuzz import fuzz, process
-
 from gsync import thai
 from gsync.errors import ConfigMismatch, SourceError
 from gsync.models import FileRef, FormResponse
+from gsync.parse.sniff import decode_text
 from gsync.sources.form_uploads import UploadMirror
+from gsync.sources.questions import check_same_form, missing_question
 from gsync.vocab import FORM_FILE_FIELDS
 
 log = logging.getLogger(__name__)
 
 TIMESTAMP_TITLES = ("Timestamp", "ประทับเวลา", "ประทับเวลา (Timestamp)")
 EMAIL_TITLES = ("Email Address", "ที่อยู่อีเมล", "Email", "อีเมล")
-_DRIVE_ID = re.compile(r"(?:[?&]id=|/d/)([A-Za-z0-9_-]{10,})")
+read_text = decode_text  # the one CSV decoder (parse/sniff.py), under the name this module gave it
 
-
-def read_text(data: bytes) -> str:
-    """Decode a downloaded CSV: UTF-8 (with or without BOM), UTF-16, or the old Thai cp874."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")  # a download cut short has an odd length
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp874", errors="replace")
+#: The file id in a Drive link as Forms writes attachments (`open?id=…`, `/d/<id>/…`).
+DRIVE_LINK_ID = re.compile(r"(?:[?&]id=|/d/)([A-Za-z0-9_-]{10,})")
+_DRIVE_ID = DRIVE_LINK_ID  # the old private name (tests/fakes/province.py imports it)
 
 
 class CsvFormSource:
@@ -50,7 +44,7 @@ class CsvFormSource:
 
     def responses(self) -> list[FormResponse]:
         try:
-            text = read_text(self.path.read_bytes())
+            text = decode_text(self.path.read_bytes())
         except FileNotFoundError:
             raise SourceError(
                 f"[form] csv {self.path} not found; download the responses CSV from the Form "
@@ -119,28 +113,8 @@ class CsvFormSource:
             try:
                 columns[field] = keys.index(thai.name_key(title))
             except ValueError:
-                raise ConfigMismatch(_missing_question(self.path, field, title, header)) from None
+                raise ConfigMismatch(missing_question(self.path, field, title, header)) from None
         return columns
-
-
-def check_same_form(where: object, matched: int, expected: int, what: str) -> None:
-    """Under half of the configured questions found: this is another Form, not a renamed question.
-    Say so in one line instead of a dozen per-question fixes that would ingest the wrong data."""
-    if expected and matched * 2 < expected:
-        raise ConfigMismatch(
-            f"{where}: this {what} looks like the responses of another Form: only {matched} of the {expected} "
-            "configured questions match. Check that [form] points at this province's Form for this fiscal year; "
-            "if the Form really changed, map its questions in [form.questions]"
-        )
-
-
-def _missing_question(where: object, field: str, title: str, titles: list[str]) -> str:
-    best = process.extractOne(title, titles, scorer=fuzz.ratio, processor=None)
-    hint = f' The closest question is "{best[0]}": if it was renamed, set [form.questions] {field} = "{best[0]}".' if best and best[1] >= 50 else ""
-    return (
-        f'{where}: the Form has no question "{title}" (field {field}).{hint} '
-        f'If the Form has no such question, set [form.questions] {field} = "".'
-    )
 
 
 def _find(header: list[str], titles: tuple[str, ...]) -> int | None:
@@ -151,7 +125,7 @@ def _find(header: list[str], titles: tuple[str, ...]) -> int | None:
 def _file_refs(cell: str, when, rid: str) -> list[FileRef]:  # type: ignore[no-untyped-def]
     refs = []
     for link in re.split(r"[,\s]+", cell.strip()):
-        m = _DRIVE_ID.search(link)
+        m = DRIVE_LINK_ID.search(link)
         if m:
             refs.append(
                 FileRef(id=m.group(1), name=f"ไฟล์แนบในแบบฟอร์ม ({m.group(1)})", received_at=when, channel="form")
