@@ -33,7 +33,7 @@ def _serve(kind: str, seed: int, conn: Any) -> None:
 
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
-    from tests.fakes import FakeGoogle
+    from gsync.testing import FakeGoogle
 
     p = P.build(kind, seed)
     fake = FakeGoogle(seed=0)

@@ -27,7 +27,7 @@ from gsync.sinks.tables import TAB_LOG
 from gsync.sources.drive_api import ApiDriveSource
 from gsync.sources.forms_api import ApiFormSource
 from gsync.state import State
-from tests.fakes.province import load_demo_into_fake, write_google_config
+from gsync.testing.province import load_demo_into_fake, write_google_config
 
 from .support import NOW, Tabs
 

@@ -12,7 +12,7 @@ A request goes through, in order:
 2. injected faults (:meth:`FakeGoogle.inject`) and latency (:attr:`FakeGoogle.latency`);
 3. ``/token`` (refresh_token and jwt-bearer grants) - or, for API paths, the bearer
    token check (401 without ``Authorization: Bearer fake-token-N``);
-4. discovery validation (:mod:`tests.fakes.discovery`): a bad request is a 400 *and* an
+4. discovery validation (:mod:`gsync.testing.discovery`): a bad request is a 400 *and* an
    entry in :attr:`FakeGoogle.violations`;
 5. the per-minute Sheets quota (:meth:`FakeGoogle.quota`);
 6. the service (:mod:`google_drive`, :mod:`google_forms`, :mod:`google_sheets`), then the
