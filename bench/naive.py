@@ -17,7 +17,7 @@ import datetime as dt
 from typing import Any
 
 from bench.harness import BenchClients, BenchFake, RunStats, begin, finish, policy_for
-from bench.province import Loaded
+from gsync.testing.province import Loaded
 from gsync import parse
 from gsync.accounting import Accounting
 from gsync.config import Settings

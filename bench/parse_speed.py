@@ -46,7 +46,7 @@ def clear_caches() -> int:
 
 
 def measure(seed: int = 1, limit: int | None = None) -> dict[str, Any]:
-    from bench import province as P
+    from gsync.testing import province as P
     from gsync import parse
     from gsync.parse import DEFAULT_BACKEND
 

@@ -22,7 +22,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from bench import province as P
+from gsync.testing import province as P
 from bench.harness import BenchFake, RunStats, run_sync
 from bench.vclock import VirtualClock
 

@@ -28,7 +28,7 @@ HOUR_S = 3600
 def _serve(kind: str, seed: int, conn: Any) -> None:
     import sys
 
-    from bench import province as P
+    from gsync.testing import province as P
     from bench.harness import ROOT
 
     if str(ROOT) not in sys.path:
