@@ -810,7 +810,7 @@ class FakeGoogle:
 
     def sheet(self, spreadsheet_id: str, tab: str) -> Sheet:
         """The live tab object (``props``, ``cells``, ``conditional_formats``,
-        ``protected_ranges``, ``basic_filter``, ``data_validations``, ``col_meta``...)."""
+        ``protected_ranges``, ``data_validations``, ``col_meta``...)."""
         return self.sheets.tab(spreadsheet_id, tab)
 
     def sheet_values(
@@ -847,11 +847,7 @@ class FakeGoogle:
     def _export_sheet(self, sid: str, mime: str) -> bytes | None:
         if mime == "text/csv":
             return self.sheets.export_csv(sid)
-        if mime == "text/tab-separated-values":
-            return self.sheets.export_csv(sid, "\t")
-        if mime == XLSX:
-            return self.sheets.export_xlsx(sid)
-        return None
+        return None  # the master is read through the Sheets API, never exported as xlsx
 
     def _form_changed(self, form_id: str) -> None:
         """A Form is a Drive file too (application/vnd.google-apps.form, same id): an edit to

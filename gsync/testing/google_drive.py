@@ -626,6 +626,10 @@ def _invalid(q: str) -> ApiError:
     return ApiError(400, "Invalid Value", "invalid", location="q")
 
 
+def _not_implemented(term: str) -> ApiError:
+    return ApiError(400, f"[fake] the query term {term} is not implemented", "invalid", location="q")
+
+
 def tokenize(q: str) -> list[tuple[str, Any]]:
     out: list[tuple[str, Any]] = []
     pos = 0
@@ -651,11 +655,12 @@ def tokenize(q: str) -> list[tuple[str, Any]]:
 def parse_query(q: str, parents: list[str] | None = None) -> Pred:
     """Compile Drive's search language to a predicate over :class:`DriveFile`.
 
-    Supported: ``'ID' in parents``, ``'email' in owners``, ``name = / != / contains``,
-    ``fullText contains`` (matched on the name), ``mimeType = / != / contains``,
-    ``modifiedTime`` / ``createdTime`` with ``= != < <= > >=`` and an RFC 3339 string,
-    ``trashed = true|false``, ``starred``, and ``and`` / ``or`` / ``not`` / parentheses.
-    Anything else is a 400 ``Invalid Value`` like Drive's. The folder ids named by
+    Supported, as far as gsync and the tests use it: ``'ID' in parents``,
+    ``name = / != / contains``, ``mimeType = / != / contains``, ``modifiedTime`` /
+    ``createdTime`` with ``= != < <= > >=`` and an RFC 3339 string, ``trashed = true|false``,
+    and ``and`` / ``or`` / ``not`` / parentheses. Malformed queries are a 400 ``Invalid Value``
+    like Drive's; valid Drive terms the fake leaves out (``in owners``, ``fullText``,
+    ``starred`` ...) are a 400 saying "[fake] ... not implemented". The folder ids named by
     ``'ID' in parents`` are appended to ``parents``.
     """
     tokens = tokenize(q)
@@ -738,21 +743,19 @@ class _QueryParser:
         return field_pred(self.q, first[1], op, self.take())
 
     def membership(self, value: str) -> Pred:
-        """``'value' in parents|owners|writers|readers``."""
+        """``'value' in parents``."""
         if not self.is_word(self.take(), "in"):
             raise _invalid(self.q)
         coll = self.take()
         if coll[0] != "word":
             raise _invalid(self.q)
-        if coll[1] == "parents":
-            if self.parents is not None:
-                self.parents.append(value)
-            return lambda f: value in f.parents
-        if coll[1] == "owners":
-            return lambda f: f.owner_email == value and not f.drive_id
-        if coll[1] in ("writers", "readers"):
-            return lambda f: True
-        raise _invalid(self.q)
+        if coll[1] in ("owners", "writers", "readers"):
+            raise _not_implemented(f"'...' in {coll[1]}")
+        if coll[1] != "parents":
+            raise _invalid(self.q)
+        if self.parents is not None:
+            self.parents.append(value)
+        return lambda f: value in f.parents
 
 
 def _compare(op: str, a: Any, b: Any) -> bool:
@@ -768,17 +771,17 @@ def _compare(op: str, a: Any, b: Any) -> bool:
 
 def field_pred(q: str, name: str, op: str, tok: tuple[str, Any]) -> Pred:
     kind, value = tok
-    if name in ("name", "mimeType", "fullText"):
+    if name in ("name", "mimeType"):
         if kind != "str":
             raise _invalid(q)
         attr = "mime_type" if name == "mimeType" else "name"
         if op == "contains":
             needle = value.lower()
             return lambda f: needle in getattr(f, attr).lower()
-        if name == "fullText" or op not in ("=", "!="):
+        if op not in ("=", "!="):
             raise _invalid(q)
         return lambda f: _compare(op, getattr(f, attr), value)
-    if name in ("modifiedTime", "createdTime", "viewedByMeTime"):
+    if name in ("modifiedTime", "createdTime"):
         if kind != "str" or op == "contains":
             raise _invalid(q)
         try:
@@ -791,13 +794,12 @@ def field_pred(q: str, name: str, op: str, tok: tuple[str, Any]) -> Pred:
         return lambda f: _compare(
             op, getattr(f, attr) - timedelta(microseconds=getattr(f, attr).microsecond % 1000), when
         )
-    if name in ("trashed", "starred", "sharedWithMe"):
+    if name == "trashed":
         if kind != "word" or value not in ("true", "false") or op not in ("=", "!="):
             raise _invalid(q)
         want = value == "true"
-        if name == "trashed":
-            return lambda f: _compare(op, f.trashed, want)
-        if name == "starred":
-            return lambda f: _compare(op, False, want)
-        return lambda f: _compare(op, True, want)
+        return lambda f: _compare(op, f.trashed, want)
+    if name in ("fullText", "starred", "sharedWithMe", "viewedByMeTime", "visibility", "properties",
+                "appProperties", "hidden", "memberCount", "organizerCount", "shortcutDetails.targetId"):
+        raise _not_implemented(name)
     raise _invalid(q)
