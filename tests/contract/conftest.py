@@ -14,7 +14,13 @@ import pytest
 from gsync.sinks import MasterSink
 from gsync.sources import DriveSource, FormSource
 from gsync.testing.province import load_demo_into_fake, write_mixed_config
-from tests.contract.tiny import Built, build_adapters, build_tiny
+from tests.contract.tiny import (
+    Built,
+    build_adapters,
+    build_tiny,
+    workbook_formulas,
+    workbook_typist,
+)
 
 
 @pytest.fixture
@@ -22,7 +28,9 @@ def offline(tmp_path: Path) -> Iterator[Built]:
     tiny = build_tiny(tmp_path / "tiny")
     config = write_mixed_config(tmp_path, None, {}, demo_dir=tiny, form="csv", drive="path", sheet="path")
     built, state = build_adapters(config)
-    yield Built(built, state, lambda rel: (tiny / "inbox" / rel).unlink())
+    master = tmp_path / "master.xlsx"
+    yield Built(built, state, config, lambda rel: (tiny / "inbox" / rel).unlink(),
+                workbook_typist(master), workbook_formulas(master))
     state.close()
 
 
@@ -33,7 +41,10 @@ def on_google(tmp_path: Path, google_server: tuple[Any, str]) -> Iterator[Built]
     ids = load_demo_into_fake(fake, tiny)
     config = write_mixed_config(tmp_path, base_url, ids, demo_dir=tiny, service_account=fake)
     built, state = build_adapters(config)
-    yield Built(built, state, lambda rel: fake.drive_delete(ids["files"][rel]))
+    sid = ids["spreadsheet_id"]
+    yield Built(built, state, config, lambda rel: fake.drive_delete(ids["files"][rel]),
+                lambda tab, cell, text: fake.sheet_set_cell(sid, tab, cell, text),
+                lambda tab: fake.sheet_formulas(sid, tab))
     state.close()
 
 

@@ -19,8 +19,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import openpyxl
+
 from gsync import adapters, demo
 from gsync.config import load_settings
+from gsync.sinks import MasterSink
 from gsync.state import State
 
 BKK = dt.timezone(dt.timedelta(hours=7))
@@ -61,11 +64,19 @@ def build_tiny(root: Path) -> Path:
 
 @dataclass
 class Built:
-    """The adapters of one config, and how to change what they read."""
+    """The adapters of one config, and how to change what they read (the way a district or a
+    staff member would: a file deleted from the folder, a cell typed into the master)."""
 
     adapters: adapters.Adapters
     state: State
+    config: Path
     remove: Callable[[str], None]  # delete the QR-folder file at this inbox-relative path
+    type_into_master: Callable[[str, str, str], None]  # (tab, A1 cell, text) as staff type it
+    formulas: Callable[[str], dict[str, str]]  # the formula cells of a master tab: {"B2": "=..."}
+
+    def new_sink(self) -> MasterSink:
+        """The sink as the next gsync run builds it (same config, same state)."""
+        return adapters.build(load_settings(self.config), self.state).sink
 
 
 def build_adapters(config: Path) -> tuple[adapters.Adapters, State]:
@@ -76,3 +87,18 @@ def build_adapters(config: Path) -> tuple[adapters.Adapters, State]:
     return adapters.build(settings, state), state
 
 
+def workbook_typist(path: Path) -> Callable[[str, str, str], None]:
+    def type_into(tab: str, cell: str, text: str) -> None:
+        wb = openpyxl.load_workbook(path)
+        wb[tab][cell] = text
+        wb.save(path)
+
+    return type_into
+
+
+def workbook_formulas(path: Path) -> Callable[[str], dict[str, str]]:
+    def formulas(tab: str) -> dict[str, str]:
+        ws = openpyxl.load_workbook(path)[tab]
+        return {c.coordinate: str(c.value) for row in ws.iter_rows() for c in row if c.data_type == "f"}
+
+    return formulas
