@@ -28,8 +28,8 @@ HOUR_S = 3600
 def _serve(kind: str, seed: int, conn: Any) -> None:
     import sys
 
-    from gsync.testing import province as P
     from bench.harness import ROOT
+    from gsync.testing import province as P
 
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
