@@ -38,7 +38,7 @@ from gsync.google import clients as gclients  # noqa: E402
 from gsync.google.clients import SCOPES, GoogleClients  # noqa: E402
 from gsync.google.retry import RetryPolicy  # noqa: E402
 from gsync.google.transport import SHEETS_WRITES, RetryingAdapter, RetryingHttp  # noqa: E402
-from tests.fakes import FakeGoogle, FakeHttplib2Http, FakeRequestsAdapter  # noqa: E402
+from gsync.testing import FakeGoogle, FakeHttplib2Http, FakeRequestsAdapter  # noqa: E402
 
 LATENCY = 0.080  # seconds per request, every API and the token endpoint alike
 # Sheets API usage limits (developers.google.com/workspace/sheets/api/limits): reads and writes

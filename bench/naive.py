@@ -17,10 +17,10 @@ import datetime as dt
 from typing import Any
 
 from bench.harness import BenchClients, BenchFake, RunStats, begin, finish, policy_for
-from bench.province import Loaded
 from gsync import parse
 from gsync.accounting import Accounting
 from gsync.config import Settings
+from gsync.testing.province import Loaded
 
 REPORT_EXT = (".xlsx", ".xls", ".docx", ".csv")
 FOLDER = "application/vnd.google-apps.folder"

@@ -46,9 +46,9 @@ def clear_caches() -> int:
 
 
 def measure(seed: int = 1, limit: int | None = None) -> dict[str, Any]:
-    from bench import province as P
     from gsync import parse
     from gsync.parse import DEFAULT_BACKEND
+    from gsync.testing import province as P
 
     core = _pin_one_core()
     p = P.build("lampang", seed)

@@ -22,9 +22,9 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from bench import province as P
 from bench.harness import BenchFake, RunStats, run_sync
 from bench.vclock import VirtualClock
+from gsync.testing import province as P
 
 HOUR = dt.timedelta(hours=1)
 

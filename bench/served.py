@@ -28,12 +28,12 @@ HOUR_S = 3600
 def _serve(kind: str, seed: int, conn: Any) -> None:
     import sys
 
-    from bench import province as P
     from bench.harness import ROOT
+    from gsync.testing import province as P
 
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
-    from tests.fakes import FakeGoogle
+    from gsync.testing import FakeGoogle
 
     p = P.build(kind, seed)
     fake = FakeGoogle(seed=0)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # so "from tests.fakes import FakeGoogle" works under plain pytest
+if str(ROOT) not in sys.path:  # so "from tests.collections_support import ..." works under plain pytest
     sys.path.insert(0, str(ROOT))
 
 LOCAL_HOSTS = {"127.0.0.1", "::1", "localhost", "::ffff:127.0.0.1"}
@@ -60,7 +60,7 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 def google_fake() -> Iterator[Any]:
     """A fresh FakeGoogle. Fails the test if any request broke the discovery contract
     (a test that sends bad requests on purpose must ``fake.violations.clear()``)."""
-    from tests.fakes import FakeGoogle
+    from gsync.testing import FakeGoogle
 
     fake = FakeGoogle()
     yield fake

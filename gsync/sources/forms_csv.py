@@ -28,11 +28,9 @@ log = logging.getLogger(__name__)
 
 TIMESTAMP_TITLES = ("Timestamp", "ประทับเวลา", "ประทับเวลา (Timestamp)")
 EMAIL_TITLES = ("Email Address", "ที่อยู่อีเมล", "Email", "อีเมล")
-read_text = decode_text  # the one CSV decoder (parse/sniff.py), under the name this module gave it
 
 #: The file id in a Drive link as Forms writes attachments (`open?id=…`, `/d/<id>/…`).
 DRIVE_LINK_ID = re.compile(r"(?:[?&]id=|/d/)([A-Za-z0-9_-]{10,})")
-_DRIVE_ID = DRIVE_LINK_ID  # the old private name (tests/fakes/province.py imports it)
 
 
 class CsvFormSource:

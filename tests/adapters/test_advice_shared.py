@@ -15,8 +15,8 @@ from gsync.errors import SourceError
 from gsync.sources.drive_api import ApiDriveSource
 from gsync.sources.forms_api import ApiFormSource
 from gsync.state import State
+from gsync.testing.province import google_clients, write_mixed_config
 from gsync.vocab import FORM_QUESTIONS
-from tests.fakes.province import google_clients, write_mixed_config
 
 FILE_FIELDS = ("report_files", "photos")
 

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from gsync.cli import main
 from gsync.config import load_settings, parse_settings
 from gsync.doctor import Check, format_checks, run_doctor
+from gsync.testing.province import write_mixed_config
 from gsync.vocab import FORM_QUESTIONS
-from tests.fakes.province import write_mixed_config
 
 FILE_FIELDS = ("report_files", "photos")
 

@@ -16,7 +16,7 @@ from gsync.models import FileRef
 from gsync.sources.drive_api import ApiDriveSource
 from gsync.state import State
 from gsync.sync import _Loader
-from tests.fakes.province import api_settings, google_clients, load_demo_into_fake
+from gsync.testing.province import api_settings, google_clients, load_demo_into_fake
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

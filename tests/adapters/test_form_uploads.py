@@ -24,8 +24,8 @@ from gsync import demo, synth
 from gsync.cli import main
 from gsync.models import FileRef, FormResponse
 from gsync.sources.form_uploads import UploadMirror
+from gsync.testing.province import load_demo_into_fake, write_google_config
 from tests.collections_support import put, register_xlsx
-from tests.fakes.province import load_demo_into_fake, write_google_config
 
 NOW = "2025-04-20T09:00:00+07:00"
 BKK = ZoneInfo("Asia/Bangkok")

@@ -11,7 +11,7 @@ from gsync import demo
 from gsync.errors import ConfigMismatch, SourceError
 from gsync.sources.forms_api import ApiFormSource
 from gsync.state import State
-from tests.fakes.province import api_settings, google_clients
+from gsync.testing.province import api_settings, google_clients
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 T0 = dt.datetime(2024, 12, 10, 2, 0, tzinfo=dt.UTC)
@@ -226,7 +226,7 @@ def test_unknown_form_says_which_id_to_use(google_server):
 
 def test_demo_province_form_reads_like_its_csv(google_server, tmp_path):
     from gsync.sources.forms_csv import CsvFormSource
-    from tests.fakes.province import load_demo_into_fake
+    from gsync.testing.province import load_demo_into_fake
 
     fake, base_url = google_server
     demo.build(tmp_path / "demo")

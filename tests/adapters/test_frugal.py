@@ -13,8 +13,8 @@ import pytest
 
 from gsync import demo, synth
 from gsync.master.tables import NOTE, TAB_REPORTS
+from gsync.testing.province import demo_on_fake
 from tests.adapters.test_incremental import NOW, WRITES, downloads, sync
-from tests.fakes.province import demo_on_fake
 
 
 @pytest.fixture()

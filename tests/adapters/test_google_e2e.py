@@ -21,7 +21,7 @@ from gsync.cli import main
 from gsync.master.merge import same_rows
 from gsync.master.tables import KEY, TAB_LOG
 from gsync.sinks.workbook import WorkbookSink
-from tests.fakes.province import load_demo_into_fake, write_google_config
+from gsync.testing.province import load_demo_into_fake, write_google_config
 
 NOW = "2025-04-20T09:00:00+07:00"
 # Columns that name a submission by its channel's id: a Drive file id or a local path, a

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from gsync.cli import main
-from tests.fakes.province import demo_on_fake
+from gsync.testing.province import demo_on_fake
 from tests.poster.support import base, qr_pages, query
 
 LAMPANG = ["เมืองลำปาง", "แม่เมาะ", "เกาะคา", "เสริมงาม", "งาว", "แจ้ห่ม", "วังเหนือ", "เถิน", "แม่พริก",

@@ -23,8 +23,8 @@ from click.testing import CliRunner
 
 from gsync import demo
 from gsync.cli import main
-from gsync.models import ProblemCode
 from gsync.master.tables import STATUS_COLOURS
+from gsync.models import ProblemCode
 
 NOW = "2025-04-20T09:00:00+07:00"
 STATUS_CODES = ("not_yet_due", "on_time", "late", "missing", "excused", "returned", "resubmitted", "accepted")

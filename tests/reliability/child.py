@@ -22,6 +22,7 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from gsync import adapters, sync
@@ -30,72 +31,93 @@ from gsync.lock import RunLock
 from gsync.state import State
 
 
+def _die() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _hold(lock: RunLock, marker: Path | None) -> None:
+    """Take the run lock, say so in MARKER, and sleep until killed."""
+    with lock:
+        assert marker is not None
+        marker.write_text(str(os.getpid()))
+        while True:
+            time.sleep(1)
+
+
+def _watch(until: Callable[[], bool], every: float) -> None:
+    """A daemon thread that kills this process as soon as `until()` holds."""
+    sys.setswitchinterval(1e-4)
+
+    def watch() -> None:
+        while True:
+            if until():
+                _die()
+            time.sleep(every)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _in_parser(main_thread: int) -> bool:
+    frame = sys._current_frames().get(main_thread)
+    while frame is not None:
+        if f"{os.sep}gsync{os.sep}parse{os.sep}" in frame.f_code.co_filename:
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _writing(master: Path) -> bool:
+    """The sink's temporary file has bytes in it: mid-write."""
+    for p in master.parent.glob(f".{master.name}.*.tmp"):
+        try:
+            if p.stat().st_size > 0:
+                return True
+        except FileNotFoundError:
+            pass
+    return False
+
+
+def _pause(marker: Path | None) -> None:
+    assert marker is not None
+    marker.write_text(str(os.getpid()))
+    while marker.exists():
+        time.sleep(0.02)
+
+
+def _at_stage(mode: str, marker: Path | None, master: Path | None, main_thread: int) -> None:
+    """What MODE does when the run reaches STAGE."""
+    if mode == "killparse":
+        _watch(lambda: _in_parser(main_thread), 0.0001)
+    elif mode == "kill":
+        _die()
+    elif mode == "pause":
+        _pause(marker)
+    elif mode == "killsave":
+        assert master is not None
+        _watch(lambda: _writing(master), 0.0002)
+
+
+def make_hook(mode: str, stage: str, marker: Path | None, master: Path | None) -> Callable[[str], None]:
+    """sync.run's stage hook for MODE at STAGE."""
+    main_thread = threading.get_ident()
+
+    def hook(s: str) -> None:
+        if mode == "killparse" and s == "parsed" and marker is not None:
+            marker.write_text("reached parsed")
+        if s == stage:
+            _at_stage(mode, marker, master, main_thread)
+
+    return hook
+
+
 def main() -> int:
     config, now_text, mode, stage, marker_text = sys.argv[1:6]
     settings = load_settings(config)
     marker = Path(marker_text) if marker_text else None
     lock = RunLock(settings.state.path.parent / "gsync.lock")
-
     if mode == "hold":
-        with lock:
-            assert marker is not None
-            marker.write_text(str(os.getpid()))
-            while True:
-                time.sleep(1)
-
-    def die() -> None:
-        os.kill(os.getpid(), signal.SIGKILL)
-
-    main_thread = threading.get_ident()
-
-    def in_parser() -> bool:
-        frame = sys._current_frames().get(main_thread)
-        while frame is not None:
-            if f"{os.sep}gsync{os.sep}parse{os.sep}" in frame.f_code.co_filename:
-                return True
-            frame = frame.f_back
-        return False
-
-    def hook(s: str) -> None:
-        if mode == "killparse" and s == "parsed" and marker is not None:
-            marker.write_text("reached parsed")
-        if s != stage:
-            return
-        if mode == "killparse":
-            sys.setswitchinterval(1e-4)
-
-            def watch() -> None:
-                while True:
-                    if in_parser():
-                        die()
-                    time.sleep(0.0001)
-
-            threading.Thread(target=watch, daemon=True).start()
-            return
-        if mode == "kill":
-            die()
-        elif mode == "pause":
-            assert marker is not None
-            marker.write_text(str(os.getpid()))
-            while marker.exists():
-                time.sleep(0.02)
-        elif mode == "killsave":
-            # Kill this process once the sink's temporary file has bytes in it: mid-write.
-            master = settings.sheet.path
-            assert master is not None
-            sys.setswitchinterval(1e-4)
-
-            def watch() -> None:
-                while True:
-                    for p in master.parent.glob(f".{master.name}.*.tmp"):
-                        try:
-                            if p.stat().st_size > 0:
-                                die()
-                        except FileNotFoundError:
-                            pass
-                    time.sleep(0.0002)
-
-            threading.Thread(target=watch, daemon=True).start()
+        _hold(lock, marker)
+    hook = make_hook(mode, stage, marker, settings.sheet.path)
 
     with lock:
         state = State(settings.state.path)

@@ -22,12 +22,12 @@ from gsync.google.clients import GoogleClients, load_credentials
 from gsync.google.retry import RetryPolicy
 from gsync.google.transport import RetryingAdapter, RetryingHttp
 from gsync.lock import RunLock
-from gsync.sinks.google_sheet import GoogleSheetSink
 from gsync.master.tables import TAB_LOG
+from gsync.sinks.google_sheet import GoogleSheetSink
 from gsync.sources.drive_api import ApiDriveSource
 from gsync.sources.forms_api import ApiFormSource
 from gsync.state import State
-from tests.fakes.province import load_demo_into_fake, write_google_config
+from gsync.testing.province import load_demo_into_fake, write_google_config
 
 from .support import NOW, Tabs
 

@@ -17,7 +17,7 @@ import openpyxl
 import pytest
 
 from gsync.errors import SinkError, SourceError
-from tests.fakes import FakeGoogle
+from gsync.testing import FakeGoogle
 
 from .google_support import Province, comparable, google_province, google_run, sheet_tabs
 from .support import Crash, Tabs, cli, crash_at, data_rows, measure, report_xlsx, unique_keys

@@ -99,7 +99,7 @@ def test_tokens_and_keys_never_logged(kind: str, google_server: tuple[Any, str],
     """A Google sync through the real CLI with -v (debug), against the fake, with retries on the
     way: no access token, refresh token, client secret or private key in any output or in the state."""
     from gsync import demo
-    from tests.fakes.province import load_demo_into_fake, write_google_config
+    from gsync.testing.province import load_demo_into_fake, write_google_config
 
     fake, base_url = google_server
     demo.build(tmp_path / "demo")

@@ -19,7 +19,7 @@ import pytest
 
 from gsync import demo, synth
 from gsync.errors import TokenError
-from tests.fakes import FakeGoogle
+from gsync.testing import FakeGoogle
 
 from .google_support import Province, comparable, google_province, google_run, sheet_tabs
 from .support import (

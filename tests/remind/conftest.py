@@ -16,7 +16,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from tests.fakes.line import FakeLine
+from gsync.testing.line import FakeLine
 
 
 @dataclass

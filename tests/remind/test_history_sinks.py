@@ -15,10 +15,10 @@ from gsync.accounting import Accounting
 from gsync.config import parse_settings
 from gsync.google.clients import SCOPES, GoogleClients
 from gsync.google.retry import RetryPolicy
+from gsync.master.tables import KEY, NOTE, TAB_REMINDERS, Table, log_table
 from gsync.remind import history
 from gsync.remind.outbox import Entry
 from gsync.sinks.google_sheet import GoogleSheetSink
-from gsync.master.tables import KEY, NOTE, TAB_REMINDERS, Table, log_table
 from gsync.sinks.workbook import WorkbookSink
 from gsync.state import State
 

@@ -21,9 +21,9 @@ import pytest
 
 from gsync import demo
 from gsync.config import load_settings
+from gsync.master.tables import TAB_REMINDERS
 from gsync.remind.outbox import Outbox
 from gsync.remind.run import outbox_path, remind
-from gsync.master.tables import TAB_REMINDERS
 
 ROOT = Path(__file__).resolve().parents[2]
 CHILD = Path(__file__).with_name("child.py")

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import openpyxl
 
+from gsync.master.tables import TAB_REMINDERS
 from gsync.remind.channels import EmailChannel, LineChannel
 from gsync.remind.outbox import Outbox
 from gsync.remind.plan import DeadlineItem
 from gsync.remind.run import deliver, write_history
-from gsync.master.tables import TAB_REMINDERS
 from gsync.sinks.workbook import WorkbookSink
 
 from .support import LINE_A, LINE_B, STAFF_GROUP, at, item, settings

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from gsync import fiscal, parse
-from gsync.config import ConfigError, parse_settings
-from gsync.models import Activity, Centre, FileKind, FileRef, FormResponse, LessonRecord, ParsedFile
 from gsync.attribution import Incoming
+from gsync.config import ConfigError, parse_settings
 from gsync.judging import StaffInput, judge
+from gsync.models import Activity, Centre, FileKind, FileRef, FormResponse, LessonRecord, ParsedFile
 
 UTC = dt.UTC
 BASE = {

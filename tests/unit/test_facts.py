@@ -130,7 +130,7 @@ def test_every_reader_decodes_the_same_way():
     from gsync.sources import forms_csv
 
     assert grid.decode_text is decode_text
-    assert forms_csv.read_text is decode_text
+    assert forms_csv.decode_text is decode_text
 
 
 # --- Thai typing variants: one fold, used by clean -----------------------------------------

@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from gsync.config import parse_settings
-from gsync.models import Activity, FileKind, FileRef, FormResponse, ParsedFile
 from gsync.attribution import Incoming, stem_key
+from gsync.config import parse_settings
 from gsync.judging import StaffInput, judge
+from gsync.models import Activity, FileKind, FileRef, FormResponse, ParsedFile
 
 UTC = dt.UTC
 SETTINGS = parse_settings({

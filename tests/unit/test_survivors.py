@@ -21,11 +21,11 @@ import pytest
 from click.testing import CliRunner
 
 from gsync import demo
-from gsync.cli import main
-from gsync.models import FileKind, FileRef, ParsedFile, Problem
 from gsync.attribution import Incoming
+from gsync.cli import main
 from gsync.judging import StaffInput, judge
 from gsync.master.tables import EXCUSED, KEY, TAB_REPORTS, staff_input
+from gsync.models import FileKind, FileRef, ParsedFile, Problem
 from gsync.sources.forms_csv import CsvFormSource
 from tests.unit.test_rules import FULL, NOW, SETTINGS, act, one, report_file, response
 

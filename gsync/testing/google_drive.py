@@ -395,19 +395,11 @@ class DriveState:
             raise ApiError(403, "This file is too large to be exported.", "exportSizeLimitExceeded")
         return Reply(content=data, headers={"Content-Type": mime})
 
-    def files_list(self, match: Match, headers: dict[str, str]) -> Reply:
-        page_size = int(match.param("pageSize") or 100)
-        if not 1 <= page_size <= 1000:
-            raise ApiError(
-                400,
-                f"Invalid value '{page_size}'. Values must be within the range: [1, 1000]",
-                "invalid",
-                location="pageSize",
-            )
+    def _list_scope(self, match: Match) -> tuple[str, str | None, bool]:
+        """(corpora, driveId, all drives) of a files.list, checked as Drive checks them."""
         corpora = match.param("corpora") or "user"
         drive_id = match.param("driveId")
-        all_drives = match.flag("includeItemsFromAllDrives")
-        supports = match.flag("supportsAllDrives")
+        all_drives = match.flag("includeItemsFromAllDrives") and match.flag("supportsAllDrives")
         if (corpora == "drive") != bool(drive_id):
             raise ApiError(
                 400,
@@ -415,7 +407,7 @@ class DriveState:
                 "invalid",
                 location="driveId",
             )
-        if (corpora in ("drive", "allDrives")) and not (all_drives and supports):
+        if (corpora in ("drive", "allDrives")) and not all_drives:
             raise ApiError(
                 403,
                 "includeItemsFromAllDrives and supportsAllDrives must be true for this corpora.",
@@ -428,6 +420,25 @@ class DriveState:
             raise ApiError(
                 404, f"Shared drive not found: {drive_id}", "notFound", location="driveId"
             )
+        return corpora, drive_id, all_drives
+
+    def _in_scope(self, f: DriveFile, corpora: str, drive_id: str | None, all_drives: bool) -> bool:
+        if not self.visible(f):
+            return False
+        if corpora == "drive":
+            return f.drive_id == drive_id
+        return not f.drive_id or all_drives
+
+    def files_list(self, match: Match, headers: dict[str, str]) -> Reply:
+        page_size = int(match.param("pageSize") or 100)
+        if not 1 <= page_size <= 1000:
+            raise ApiError(
+                400,
+                f"Invalid value '{page_size}'. Values must be within the range: [1, 1000]",
+                "invalid",
+                location="pageSize",
+            )
+        corpora, drive_id, all_drives = self._list_scope(match)
         parents: list[str] = []
         pred = parse_query(match.param("q") or "", parents)
         for parent in parents:  # Drive answers 404 for a folder the caller can't see
@@ -436,17 +447,10 @@ class DriveState:
             folder = self.files.get(parent)
             if folder is None or not self.visible(folder):
                 raise ApiError(404, f"File not found: {parent}.", "notFound", location="fileId")
-        rows = []
-        for f in self.files.values():
-            if not self.visible(f):
-                continue
-            if corpora == "drive":
-                if f.drive_id != drive_id:
-                    continue
-            elif f.drive_id and not (all_drives and supports):
-                continue
-            if pred(f):
-                rows.append(f)
+        rows = [
+            f for f in self.files.values()
+            if self._in_scope(f, corpora, drive_id, all_drives) and pred(f)
+        ]
         rows = order_files(rows, match.param("orderBy"))
         key = hashlib.md5(
             json.dumps([match.param("q"), match.param("orderBy"), corpora, drive_id]).encode()
@@ -622,6 +626,10 @@ def _invalid(q: str) -> ApiError:
     return ApiError(400, "Invalid Value", "invalid", location="q")
 
 
+def _not_implemented(term: str) -> ApiError:
+    return ApiError(400, f"[fake] the query term {term} is not implemented", "invalid", location="q")
+
+
 def tokenize(q: str) -> list[tuple[str, Any]]:
     out: list[tuple[str, Any]] = []
     pos = 0
@@ -647,95 +655,107 @@ def tokenize(q: str) -> list[tuple[str, Any]]:
 def parse_query(q: str, parents: list[str] | None = None) -> Pred:
     """Compile Drive's search language to a predicate over :class:`DriveFile`.
 
-    Supported: ``'ID' in parents``, ``'email' in owners``, ``name = / != / contains``,
-    ``fullText contains`` (matched on the name), ``mimeType = / != / contains``,
-    ``modifiedTime`` / ``createdTime`` with ``= != < <= > >=`` and an RFC 3339 string,
-    ``trashed = true|false``, ``starred``, and ``and`` / ``or`` / ``not`` / parentheses.
-    Anything else is a 400 ``Invalid Value`` like Drive's.
+    Supported, as far as gsync and the tests use it: ``'ID' in parents``,
+    ``name = / != / contains``, ``mimeType = / != / contains``, ``modifiedTime`` /
+    ``createdTime`` with ``= != < <= > >=`` and an RFC 3339 string, ``trashed = true|false``,
+    and ``and`` / ``or`` / ``not`` / parentheses. Malformed queries are a 400 ``Invalid Value``
+    like Drive's; valid Drive terms the fake leaves out (``in owners``, ``fullText``,
+    ``starred`` ...) are a 400 saying "[fake] ... not implemented". The folder ids named by
+    ``'ID' in parents`` are appended to ``parents``.
     """
     tokens = tokenize(q)
     if not tokens:
         return lambda f: True
-    pos = 0
+    return _QueryParser(q, tokens, parents).parse()
 
-    def peek() -> tuple[str, Any] | None:
-        return tokens[pos] if pos < len(tokens) else None
 
-    def take() -> tuple[str, Any]:
-        nonlocal pos
-        if pos >= len(tokens):
-            raise _invalid(q)
-        tok = tokens[pos]
-        pos += 1
+class _QueryParser:
+    """Recursive descent over the tokens: or > and > not / ( ) > one comparison."""
+
+    def __init__(self, q: str, tokens: list[tuple[str, Any]], parents: list[str] | None):
+        self.q = q
+        self.tokens = tokens
+        self.pos = 0
+        self.parents = parents
+
+    def parse(self) -> Pred:
+        pred = self.expr()
+        if self.pos != len(self.tokens):
+            raise _invalid(self.q)
+        return pred
+
+    def peek(self) -> tuple[str, Any] | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def take(self) -> tuple[str, Any]:
+        if self.pos >= len(self.tokens):
+            raise _invalid(self.q)
+        tok = self.tokens[self.pos]
+        self.pos += 1
         return tok
 
+    @staticmethod
     def is_word(tok: tuple[str, Any] | None, word: str) -> bool:
         return tok is not None and tok[0] == "word" and tok[1].lower() == word
 
-    def expr() -> Pred:
-        left = conj()
-        while is_word(peek(), "or"):
-            take()
-            right = conj()
+    def expr(self) -> Pred:
+        left = self.conj()
+        while self.is_word(self.peek(), "or"):
+            self.take()
+            right = self.conj()
             left = (lambda a, b: lambda f: a(f) or b(f))(left, right)
         return left
 
-    def conj() -> Pred:
-        left = unary()
-        while is_word(peek(), "and"):
-            take()
-            right = unary()
+    def conj(self) -> Pred:
+        left = self.unary()
+        while self.is_word(self.peek(), "and"):
+            self.take()
+            right = self.unary()
             left = (lambda a, b: lambda f: a(f) and b(f))(left, right)
         return left
 
-    def unary() -> Pred:
-        if is_word(peek(), "not"):
-            take()
-            inner = unary()
+    def unary(self) -> Pred:
+        if self.is_word(self.peek(), "not"):
+            self.take()
+            inner = self.unary()
             return lambda f: not inner(f)
-        if peek() == ("op", "("):
-            take()
-            inner = expr()
-            if take() != ("op", ")"):
-                raise _invalid(q)
+        if self.peek() == ("op", "("):
+            self.take()
+            inner = self.expr()
+            if self.take() != ("op", ")"):
+                raise _invalid(self.q)
             return inner
-        return comparison()
+        return self.comparison()
 
-    def comparison() -> Pred:
-        first = take()
+    def comparison(self) -> Pred:
+        first = self.take()
         if first[0] == "str":
-            if not is_word(take(), "in"):
-                raise _invalid(q)
-            coll = take()
-            if coll[0] != "word":
-                raise _invalid(q)
-            value = first[1]
-            if coll[1] == "parents":
-                if parents is not None:
-                    parents.append(value)
-                return lambda f: value in f.parents
-            if coll[1] == "owners":
-                return lambda f: f.owner_email == value and not f.drive_id
-            if coll[1] in ("writers", "readers"):
-                return lambda f: True
-            raise _invalid(q)
+            return self.membership(first[1])
         if first[0] != "word":
-            raise _invalid(q)
-        fieldname = first[1]
-        op_tok = take()
+            raise _invalid(self.q)
+        op_tok = self.take()
         if op_tok[0] == "word" and op_tok[1] == "contains":
             op = "contains"
         elif op_tok[0] == "op" and op_tok[1] in ("=", "!=", "<", "<=", ">", ">="):
             op = op_tok[1]
         else:
-            raise _invalid(q)
-        val_tok = take()
-        return field_pred(q, fieldname, op, val_tok)
+            raise _invalid(self.q)
+        return field_pred(self.q, first[1], op, self.take())
 
-    pred = expr()
-    if pos != len(tokens):
-        raise _invalid(q)
-    return pred
+    def membership(self, value: str) -> Pred:
+        """``'value' in parents``."""
+        if not self.is_word(self.take(), "in"):
+            raise _invalid(self.q)
+        coll = self.take()
+        if coll[0] != "word":
+            raise _invalid(self.q)
+        if coll[1] in ("owners", "writers", "readers"):
+            raise _not_implemented(f"'...' in {coll[1]}")
+        if coll[1] != "parents":
+            raise _invalid(self.q)
+        if self.parents is not None:
+            self.parents.append(value)
+        return lambda f: value in f.parents
 
 
 def _compare(op: str, a: Any, b: Any) -> bool:
@@ -751,17 +771,17 @@ def _compare(op: str, a: Any, b: Any) -> bool:
 
 def field_pred(q: str, name: str, op: str, tok: tuple[str, Any]) -> Pred:
     kind, value = tok
-    if name in ("name", "mimeType", "fullText"):
+    if name in ("name", "mimeType"):
         if kind != "str":
             raise _invalid(q)
         attr = "mime_type" if name == "mimeType" else "name"
         if op == "contains":
             needle = value.lower()
             return lambda f: needle in getattr(f, attr).lower()
-        if name == "fullText" or op not in ("=", "!="):
+        if op not in ("=", "!="):
             raise _invalid(q)
         return lambda f: _compare(op, getattr(f, attr), value)
-    if name in ("modifiedTime", "createdTime", "viewedByMeTime"):
+    if name in ("modifiedTime", "createdTime"):
         if kind != "str" or op == "contains":
             raise _invalid(q)
         try:
@@ -774,13 +794,12 @@ def field_pred(q: str, name: str, op: str, tok: tuple[str, Any]) -> Pred:
         return lambda f: _compare(
             op, getattr(f, attr) - timedelta(microseconds=getattr(f, attr).microsecond % 1000), when
         )
-    if name in ("trashed", "starred", "sharedWithMe"):
+    if name == "trashed":
         if kind != "word" or value not in ("true", "false") or op not in ("=", "!="):
             raise _invalid(q)
         want = value == "true"
-        if name == "trashed":
-            return lambda f: _compare(op, f.trashed, want)
-        if name == "starred":
-            return lambda f: _compare(op, False, want)
-        return lambda f: _compare(op, True, want)
+        return lambda f: _compare(op, f.trashed, want)
+    if name in ("fullText", "starred", "sharedWithMe", "viewedByMeTime", "visibility", "properties",
+                "appProperties", "hidden", "memberCount", "organizerCount", "shortcutDetails.targetId"):
+        raise _not_implemented(name)
     raise _invalid(q)

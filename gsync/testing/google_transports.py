@@ -1,4 +1,4 @@
-"""Three ways for real clients to reach a :class:`~tests.fakes.google.FakeGoogle`.
+"""Three ways for real clients to reach a :class:`~gsync.testing.google.FakeGoogle`.
 
 * :func:`serve` - a real ``ThreadingHTTPServer`` on 127.0.0.1 (HTTP/1.1 keep-alive,
   Content-Length bodies). Dropped connections are real TCP resets; truncated media is

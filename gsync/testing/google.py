@@ -12,7 +12,7 @@ A request goes through, in order:
 2. injected faults (:meth:`FakeGoogle.inject`) and latency (:attr:`FakeGoogle.latency`);
 3. ``/token`` (refresh_token and jwt-bearer grants) - or, for API paths, the bearer
    token check (401 without ``Authorization: Bearer fake-token-N``);
-4. discovery validation (:mod:`tests.fakes.discovery`): a bad request is a 400 *and* an
+4. discovery validation (:mod:`gsync.testing.discovery`): a bad request is a 400 *and* an
    entry in :attr:`FakeGoogle.violations`;
 5. the per-minute Sheets quota (:meth:`FakeGoogle.quota`);
 6. the service (:mod:`google_drive`, :mod:`google_forms`, :mod:`google_sheets`), then the
@@ -810,7 +810,7 @@ class FakeGoogle:
 
     def sheet(self, spreadsheet_id: str, tab: str) -> Sheet:
         """The live tab object (``props``, ``cells``, ``conditional_formats``,
-        ``protected_ranges``, ``basic_filter``, ``data_validations``, ``col_meta``...)."""
+        ``protected_ranges``, ``data_validations``, ``col_meta``...)."""
         return self.sheets.tab(spreadsheet_id, tab)
 
     def sheet_values(
@@ -847,11 +847,7 @@ class FakeGoogle:
     def _export_sheet(self, sid: str, mime: str) -> bytes | None:
         if mime == "text/csv":
             return self.sheets.export_csv(sid)
-        if mime == "text/tab-separated-values":
-            return self.sheets.export_csv(sid, "\t")
-        if mime == XLSX:
-            return self.sheets.export_xlsx(sid)
-        return None
+        return None  # the master is read through the Sheets API, never exported as xlsx
 
     def _form_changed(self, form_id: str) -> None:
         """A Form is a Drive file too (application/vnd.google-apps.form, same id): an edit to

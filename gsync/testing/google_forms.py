@@ -1,8 +1,7 @@
 """Fake Forms API v1: forms with question items, and their responses.
 
 ``forms.get`` returns the Form resource (``info.title``, ``items[].questionItem.question``
-with ``questionId`` and ``choiceQuestion`` / ``textQuestion`` / ``fileUploadQuestion`` /
-``dateQuestion``, ``settings``, ``revisionId``). ``forms.responses.list`` pages with
+with ``questionId`` and ``choiceQuestion`` / ``textQuestion`` / ``fileUploadQuestion``, ``settings``, ``revisionId``). ``forms.responses.list`` pages with
 ``pageSize`` / ``pageToken`` (the server never returns more than
 :attr:`FormsState.max_page_size`, default 5000 like Google) and accepts Google's only
 filter syntax, ``timestamp > T`` or ``timestamp >= T`` (RFC 3339), applied to
@@ -23,7 +22,7 @@ from typing import Any
 from .discovery import Match
 from .google_common import ApiError, IdMaker, Reply, parse_rfc3339, rfc3339, to_datetime
 
-QUESTION_KINDS = ("dropdown", "choice", "checkbox", "text", "paragraph", "file", "date")
+QUESTION_KINDS = ("dropdown", "choice", "checkbox", "text", "paragraph", "file")
 
 
 @dataclass
@@ -131,8 +130,6 @@ class FormsState:
             question["textQuestion"] = {}
         elif kind == "paragraph":
             question["textQuestion"] = {"paragraph": True}
-        elif kind == "date":
-            question["dateQuestion"] = {"includeYear": True}
         else:
             question["fileUploadQuestion"] = {
                 "folderId": folder_id or self.ids.drive_file(),

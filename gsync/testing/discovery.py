@@ -277,49 +277,57 @@ def check_value(doc: Document, schema: dict[str, Any], value: Any, where: str) -
     if kind == "any" or (kind is None and "properties" not in schema):
         return
     if kind == "object" or "properties" in schema:
-        if not isinstance(value, dict):
-            raise Violation(f"{where}: expected an object, got {type(value).__name__}", where)
-        props = schema.get("properties")
-        extra = schema.get("additionalProperties")
-        for key, item in value.items():
-            if props is not None and key in props:
-                check_value(doc, props[key], item, f"{where}.{key}")
-            elif extra is not None:
-                check_value(doc, extra, item, f"{where}[{key!r}]")
-            elif props is None:
-                continue  # free-form object
-            else:
-                hint = ""
-                camel = re.sub(r"_([a-z])", lambda m: m.group(1).upper(), key)
-                if camel != key and camel in props:
-                    hint = f" (use camelCase {camel!r})"
-                raise Violation(f"{where}: unknown field {key!r}{hint}", f"{where}.{key}")
-        return
-    if kind == "array":
+        _check_object(doc, schema, value, where)
+    elif kind == "array":
         if not isinstance(value, list):
             raise Violation(f"{where}: expected an array, got {type(value).__name__}", where)
         for i, item in enumerate(value):
             check_value(doc, schema.get("items", {}), item, f"{where}[{i}]")
-        return
-    if kind == "boolean":
-        if not isinstance(value, bool):
-            raise Violation(f"{where}: expected a boolean, got {value!r}", where)
-        return
+    else:
+        _check_scalar(schema, value, where)
+
+
+def _check_object(doc: Document, schema: dict[str, Any], value: Any, where: str) -> None:
+    if not isinstance(value, dict):
+        raise Violation(f"{where}: expected an object, got {type(value).__name__}", where)
+    props = schema.get("properties")
+    extra = schema.get("additionalProperties")
+    for key, item in value.items():
+        if props is not None and key in props:
+            check_value(doc, props[key], item, f"{where}.{key}")
+        elif extra is not None:
+            check_value(doc, extra, item, f"{where}[{key!r}]")
+        elif props is not None:  # a free-form object (no properties) takes any key
+            hint = ""
+            camel = re.sub(r"_([a-z])", lambda m: m.group(1).upper(), key)
+            if camel != key and camel in props:
+                hint = f" (use camelCase {camel!r})"
+            raise Violation(f"{where}: unknown field {key!r}{hint}", f"{where}.{key}")
+
+
+def _is_int(value: Any) -> bool:
+    """proto3 JSON: 64-bit ints travel as strings, but numbers are accepted too."""
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, str) and bool(_INT_RE.match(value)))
+
+
+def _is_number(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int | float) or (isinstance(value, str) and bool(_NUM_RE.match(value)))
+
+
+def _check_scalar(schema: dict[str, Any], value: Any, where: str) -> None:
+    kind = schema.get("type")
+    if kind == "boolean" and not isinstance(value, bool):
+        raise Violation(f"{where}: expected a boolean, got {value!r}", where)
     if kind == "integer" or (kind == "string" and schema.get("format") in ("int64", "uint64")):
-        # proto3 JSON: 64-bit ints travel as strings, but numbers are accepted too
-        ok = (isinstance(value, int) and not isinstance(value, bool)) or (
-            isinstance(value, str) and bool(_INT_RE.match(value))
-        )
-        if not ok:
+        if not _is_int(value):
             raise Violation(f"{where}: expected an integer, got {value!r}", where)
         return
-    if kind == "number":
-        ok = (isinstance(value, (int, float)) and not isinstance(value, bool)) or (
-            isinstance(value, str) and bool(_NUM_RE.match(value))
-        )
-        if not ok:
-            raise Violation(f"{where}: expected a number, got {value!r}", where)
-        return
+    if kind == "number" and not _is_number(value):
+        raise Violation(f"{where}: expected a number, got {value!r}", where)
     if kind == "string":
         if not isinstance(value, str):
             raise Violation(f"{where}: expected a string, got {value!r}", where)
