@@ -11,8 +11,7 @@ from typing import Any
 
 import pytest
 
-from gsync.sinks import MasterSink
-from gsync.sources import DriveSource, FormSource
+from gsync.ports import DriveSource, FormSource, MasterSink
 from gsync.testing.province import load_demo_into_fake, write_mixed_config
 from tests.contract.tiny import (
     Built,

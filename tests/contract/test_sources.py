@@ -12,9 +12,9 @@ import datetime as dt
 import pytest
 
 from gsync.errors import FileGone
+from gsync.ports import DriveSource, FormSource
 from gsync.sinks.google_sheet import GoogleSheetSink
 from gsync.sinks.workbook import WorkbookSink
-from gsync.sources import DriveSource, FormSource
 from gsync.sources.drive_api import ApiDriveSource
 from gsync.sources.drive_folder import FolderDriveSource
 from gsync.sources.forms_api import ApiFormSource

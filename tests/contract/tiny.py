@@ -23,7 +23,7 @@ import openpyxl
 
 from gsync import adapters, demo
 from gsync.config import load_settings
-from gsync.sinks import MasterSink
+from gsync.ports import MasterSink
 from gsync.state import State
 
 BKK = dt.timezone(dt.timedelta(hours=7))
