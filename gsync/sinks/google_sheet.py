@@ -101,6 +101,7 @@ class GoogleSheetSink:
         self._cache_key = f"sheet:{self.spreadsheet_id}:tabs"
         self._snapshot_key = f"sheet:{self.spreadsheet_id}:snapshot"
         self._every = dt.timedelta(minutes=settings.google.full_read_minutes)
+        self._own_writes = settings.google.skip_read_after_own_write
         self._snapshot: dict[str, Any] | None = None
         self._position: str | None = None
         self._tabs: dict[str, _Tab] | None = None  # every tab of the spreadsheet, by title
@@ -142,7 +143,7 @@ class GoogleSheetSink:
         self._position = seen.token if seen is not None else feed.start_token()  # before the read
         if not isinstance(snap, dict) or seen is None or due(snap.get("at"), dt.datetime.now(dt.UTC), self._every):
             return None
-        if seen.touched(self.spreadsheet_id) and not _own_write(seen.files.get(self.spreadsheet_id), snap):
+        if seen.touched(self.spreadsheet_id) and not (self._own_writes and _own_write(seen.files.get(self.spreadsheet_id), snap)):
             return None  # edited since gsync last read or wrote it (by staff, or anyone): read it
         cached = self._load_cache()
         values, sizes = snap.get("values"), snap.get("sizes") or {}
@@ -167,7 +168,7 @@ class GoogleSheetSink:
         """Did anyone change the master since this run's read? One `changes.list` before the
         first write call of a writing run (never in a run that writes nothing). True when
         unknown: the next run then reads the master rather than trust a copy."""
-        if self._snapshot is None or self._position is None:
+        if not self._own_writes or self._snapshot is None or self._position is None:
             return True
         try:
             seen = changes_feed(self._google, self.state).fresh(self._position)
@@ -176,7 +177,7 @@ class GoogleSheetSink:
             return True
         return seen is None or seen.touched(self.spreadsheet_id)
 
-    def _after_write(self, written: dict[str, list[list[Cell]]], edited: bool) -> None:
+    def _after_write(self, changed: list[_Plan], existing: dict[str, list[list[Cell]]], edited: bool) -> None:
         """What the master holds after this write, and its Drive version, for the next run.
 
         gsync's own write shows in the changes feed like any edit. One `files.get` after the
@@ -195,6 +196,7 @@ class GoogleSheetSink:
             self._snapshot = None
             self.state.stage_json(self._snapshot_key, {"token": self._position})  # the feed position, no copy
             return
+        written = {**existing, **{p.table.title: [_cells(r, 0) for r in p.rows] for p in changed}}
         self._snapshot = {"values": written, "at": self._snapshot.get("at"), "token": self._position,
                           "version": version}
         self._stage_snapshot()
@@ -376,7 +378,7 @@ class GoogleSheetSink:
                              body={"ranges": clears})
 
         self._owned.update({p.table.title: p.width for p in changed})
-        self._after_write({**existing, **{p.table.title: [_cells(r, 0) for r in p.rows] for p in changed}}, edited)
+        self._after_write(changed, existing, edited)
         self._save_cache()
         log.info("wrote the master Google Sheet: %d tab(s) changed (%s); %d row block(s), %d clear(s)",
                  len(changed), ", ".join(p.table.title for p in changed), len(data), len(clears))

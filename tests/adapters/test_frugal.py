@@ -21,6 +21,10 @@ from tests.fakes.province import demo_on_fake
 def province(google_server: tuple[Any, str], tmp_path: Path) -> dict[str, Any]:
     fake, base_url = google_server
     config, ids = demo_on_fake(fake, base_url, tmp_path)
+    # record the master's Drive version after writing (README "What a run costs")
+    text = config.read_text(encoding="utf-8")
+    assert "[google]\n" in text
+    config.write_text(text.replace("[google]\n", "[google]\nskip_read_after_own_write = true\n", 1), encoding="utf-8")
     return {"fake": fake, "config": config, "ids": ids, "sid": ids["spreadsheet_id"], "folder": ids["folder_id"],
             "state": tmp_path / "google" / "state" / "gsync.sqlite"}
 
