@@ -10,6 +10,7 @@ measured sync, and `getrusage(RUSAGE_SELF).ru_maxrss` is read after it; the peak
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import gc
 import json
@@ -170,9 +171,54 @@ def national(seed: int, modes: list[str], per_tambon: int) -> dict[str, Any]:
                            "province": dict(totals), "generate_s": round(time.perf_counter() - t_gen, 1),
                            "modes": []}
     for mode in modes:
+        if mode == "country":
+            out["country"] = _country(generated, seed)
+            continue
         workers, _, retries = mode.partition(":r")
         out["modes"].append(_national_mode(generated, seed, int(workers), int(retries) if retries else None))
         gc.collect()  # the mode's fake is gone: its memory is not the next mode's
+    return out
+
+
+def one_country(generated: list[P.Province]) -> P.Province:
+    """The same generated provinces as one config: every district, one Form, one QR folder, one
+    master. File keys are made unique per province; a district name found in several provinces
+    (GeoThai has one: เฉลิมพระเกียรติ) is one district with all their sub-districts."""
+    districts: dict[str, list[str]] = {}
+    files: list[P.GFile] = []
+    responses: list[P.GResponse] = []
+    for i, p in enumerate(generated):
+        for d, tambons in p.districts.items():
+            districts[d] = list(dict.fromkeys([*districts.get(d, []), *tambons]))
+        files += [dataclasses.replace(f, key=f"p{i}:{f.key}") for f in p.files]
+        responses += [dataclasses.replace(r, reports=[f"p{i}:{k}" for k in r.reports],
+                                          photos=[f"p{i}:{k}" for k in r.photos]) for r in p.responses]
+    return P.Province("ทั้งประเทศ", districts, files, responses, [], sum(p.activity_rows for p in generated),
+                      now=generated[0].now)
+
+
+def _country(generated: list[P.Province], seed: int) -> dict[str, Any]:
+    """One cold sync of the whole country in one config (issue 13: CPU grows linearly, so this
+    costs at most 2x the sum of the provinces' own syncs, mode 1 of the same run)."""
+    country = one_country(generated)
+    clock = VirtualClock()
+    fake = BenchFake(clock)
+    t_load = time.perf_counter()
+    loaded = P.load(fake, country)
+    settings = P.settings(country, loaded, workdir("gsync-bench-country-") / "state.sqlite")
+    load_s = time.perf_counter() - t_load
+    meter = Meter()
+
+    def job() -> RunStats:
+        meter.start()
+        return run_sync(fake, settings, country.now)
+
+    w = clock.run([("country", job)])[0]
+    if w.error:
+        raise w.error
+    out: dict[str, Any] = {"province": country.counts(), "load_s": round(load_s, 1), "run": w.result.as_dict()}
+    out.update(meter.report())
+    gc.collect()
     return out
 
 
