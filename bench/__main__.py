@@ -27,8 +27,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 WRITE_QUOTA, READ_QUOTA = 60, 60  # as in bench.harness (not imported: this process stays small)
 
-QUICK = ["lampang-cold", "lampang-nochange", "lampang-upload", "naive-lampang"]
-FULL = ["national", "lampang-cold", "lampang-nochange", "lampang-upload", "nakhon-ratchasima", "naive-lampang"]
+QUICK = ["lampang-cold", "lampang-nochange", "lampang-nochange-ownwrite", "lampang-upload", "naive-lampang"]
+FULL = ["national", "lampang-cold", "lampang-nochange", "lampang-nochange-ownwrite", "lampang-upload",
+        "nakhon-ratchasima", "naive-lampang"]
 RSS = {"lampang-cold", "lampang-nochange", "lampang-upload", "nakhon-ratchasima"}
 NATIONAL_MODES = "1,77,77:r11,country"
 RSS_LIMIT_MB = 200
@@ -340,6 +341,14 @@ def _lampang_rows(rep: _Report) -> None:
             rep.target("lampang-nochange", "0 Sheets writes", r["sheets_writes"] == 0 and r["ok"], str(r["sheets_writes"])),
             rep.target("lampang-nochange", "<= 4 requests", r["requests"] <= 4 and r["ok"], str(r["requests"])),
         ])
+    o = results.get("lampang-nochange-ownwrite")
+    if o:
+        r = o["run"]
+        rep.single("lampang-nochange-ownwrite", "Lampang, nothing changed, [google] skip_read_after_own_write = true",
+                   rep.rw("lampang-nochange-ownwrite") + [
+            rep.target("lampang-nochange-ownwrite", "exactly 2 requests (changes.list, responses.list)",
+                       r["requests"] == 2 and r["downloads"] == 0 and r["sheets_writes"] == 0 and r["ok"],
+                       json.dumps(r["by_method"]))], rss=False)
     u = results.get("lampang-upload")
     if u:
         r = u["run"]
