@@ -27,9 +27,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 WRITE_QUOTA, READ_QUOTA = 60, 60  # as in bench.harness (not imported: this process stays small)
 
-QUICK = ["lampang-cold", "lampang-nochange", "lampang-nochange-ownwrite", "lampang-upload", "naive-lampang"]
+QUICK = ["lampang-cold", "lampang-nochange", "lampang-nochange-ownwrite", "lampang-upload", "naive-lampang",
+         "offline-nochange"]
 FULL = ["national", "lampang-cold", "lampang-nochange", "lampang-nochange-ownwrite", "lampang-upload",
-        "nakhon-ratchasima", "naive-lampang"]
+        "nakhon-ratchasima", "naive-lampang", "offline-nochange"]
+TIME_CMD = '`/usr/bin/time -f "%U %S %M"`'
+OFFLINE_CPU_S, OFFLINE_RSS_MB = 0.3, 90  # the offline no-change rerun in a fresh process (issue 13)
 RSS = {"lampang-cold", "lampang-nochange", "lampang-upload", "nakhon-ratchasima"}
 NATIONAL_MODES = "1,77,77:r11,country"
 RSS_LIMIT_MB = 200
@@ -261,6 +264,7 @@ class _Report:
         self.results = results
         self.lines: list[str] = []
         self.verdicts: list[dict[str, Any]] = []
+        self.notes: list[str] = []  # lines after the main table
 
     def target(self, scope: str, what: str, flag: bool, measured: str) -> str:
         self.verdicts.append({"scope": scope, "target": what, "pass": bool(flag), "measured": measured})
@@ -310,6 +314,8 @@ def render(results: dict[str, dict[str, Any]], machine: dict[str, Any], *, quick
     if nat:
         _national_rows(rep, nat)
     rep.lines.append("")
+    if rep.notes:
+        rep.lines += [*rep.notes, ""]
     _naive_section(rep)
     _parse_section(rep)
     verdicts = rep.verdicts
@@ -349,6 +355,7 @@ def _lampang_rows(rep: _Report) -> None:
             rep.target("lampang-nochange-ownwrite", "exactly 2 requests (changes.list, responses.list)",
                        r["requests"] == 2 and r["downloads"] == 0 and r["sheets_writes"] == 0 and r["ok"],
                        json.dumps(r["by_method"]))], rss=False)
+    _offline_line(rep)
     u = results.get("lampang-upload")
     if u:
         r = u["run"]
@@ -362,6 +369,23 @@ def _lampang_rows(rep: _Report) -> None:
             rep.target("lampang-upload", f"only changed rows written ({acts} activity rows = the new file's "
                        f"{new_rows}, {other} other rows)", only_changed and r["ok"], json.dumps(written, ensure_ascii=False)),
         ])
+
+
+def _offline_line(rep: _Report) -> None:
+    """Not a row of the table (no API): the offline demo's no-change rerun, each in a fresh process."""
+    o = rep.results.get("offline-nochange")
+    if not o:
+        return
+    runs = o["runs"]
+    rep.notes.append(
+        "Offline, nothing changed (the `gsync demo` province: Forms CSV, local folder, local workbook; "
+        f"`gsync sync` {len(runs)} times, each a fresh process, user+sys CPU and peak RSS from "
+        + (TIME_CMD if runs[0].get("how") == "/usr/bin/time" else "wait4") + "): "
+        + ", ".join(f"{r['cpu_s']:.2f} s / {r['rss_mb']:.0f} MB" for r in runs) + ". "
+        + rep.target("offline", f"CPU <= {OFFLINE_CPU_S} s", o["cpu_s_max"] <= OFFLINE_CPU_S and
+                     all(r["exit"] in (0, 4) for r in runs), f"{o['cpu_s_max']:.2f} s")
+        + "; " + rep.target("offline", f"peak RSS <= {OFFLINE_RSS_MB} MB", o["rss_mb_max"] <= OFFLINE_RSS_MB,
+                            f"{o['rss_mb_max']:.0f} MB") + ".")
 
 
 def _nakhon_row(rep: _Report) -> None:

@@ -2,7 +2,7 @@
 
 Scenarios: lampang-cold, lampang-nochange, lampang-upload, lampang-nochange-ownwrite (the
 no-change rerun with [google] skip_read_after_own_write = true), nakhon-ratchasima, national,
-naive-lampang, parse-speed. Each prints nothing but a line on stderr and writes its numbers as
+naive-lampang, parse-speed, offline-nochange (the offline demo's rerun, each in a fresh process). Each prints nothing but a line on stderr and writes its numbers as
 JSON. Peak RSS: the kernel's high-water mark is reset (/proc/self/clear_refs) just before the
 measured sync, and `getrusage(RUSAGE_SELF).ru_maxrss` is read after it; the peak of the setup
 (generating the province, loading the fake) is reported separately.
@@ -377,6 +377,41 @@ def naive_lampang(seed: int) -> dict[str, Any]:
     return out
 
 
+def offline_nochange(runs: int = 3) -> dict[str, Any]:
+    """The offline demo (Lampang: Forms CSV, local folder, local workbook): `gsync demo`, one
+    `gsync sync`, then `runs` no-change reruns, each `gsync sync` in a fresh process as cron
+    runs it; user+sys CPU and peak RSS of each from `/usr/bin/time -f "%U %S %M"` (the kernel's
+    wait4 figures when GNU time is missing: they include this process's fork, so RSS reads high)."""
+    import os
+    import subprocess
+
+    tmp = workdir("gsync-bench-offline-")
+    gsync = [sys.executable, "-m", "gsync"]
+    # As on a server: Python writes its bytecode caches on the first run and reuses them (a
+    # PYTHONDONTWRITEBYTECODE in this shell would make every run compile gsync again).
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    subprocess.run([*gsync, "demo", "--dir", str(tmp / "demo")], check=True, capture_output=True, env=env)
+    config = str(tmp / "demo" / "demo.toml")
+    subprocess.run([*gsync, "sync", "--config", config], check=False, capture_output=True, env=env)
+    out: list[dict[str, Any]] = []
+    timer = "/usr/bin/time" if os.path.exists("/usr/bin/time") else None
+    for _ in range(runs):
+        if timer:  # GNU time: the child's own figures (wait4 here would count this process's fork too)
+            done = subprocess.run([timer, "-f", "%U %S %M", *gsync, "sync", "--config", config], env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)
+            user, system, kb = done.stderr.strip().splitlines()[-1].split()
+            out.append({"exit": done.returncode, "cpu_s": round(float(user) + float(system), 3),
+                        "rss_mb": round(int(kb) / 1024, 1), "how": "/usr/bin/time"})
+            continue
+        proc = subprocess.Popen([*gsync, "sync", "--config", config], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        out.append({"exit": os.waitstatus_to_exitcode(status), "cpu_s": round(usage.ru_utime + usage.ru_stime, 3),
+                    "rss_mb": round(usage.ru_maxrss / 1024, 1), "how": "wait4"})
+    return {"scenario": "offline-nochange", "runs": out, "cpu_s_max": max(r["cpu_s"] for r in out),
+            "rss_mb_max": max(r["rss_mb"] for r in out)}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.scenario")
     ap.add_argument("name")
@@ -404,6 +439,8 @@ def main(argv: list[str] | None = None) -> int:
         out = nakhon_ratchasima(args.seed)
     elif args.name == "national":
         out = national(args.seed, args.modes.split(","), args.per_tambon)
+    elif args.name == "offline-nochange":
+        out = offline_nochange()
     elif args.name == "naive-lampang":
         out = naive_lampang(args.seed)
     elif args.name == "parse-speed":
