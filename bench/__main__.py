@@ -3,6 +3,7 @@
     python -m bench            # everything (5 to 6 minutes on 2 cores)
     python -m bench --quick    # Lampang scenarios, the naive baseline and parse speed (about 1 min)
     python -m bench --strict   # exit 1 when a target fails (default: always 0)
+    python -m bench --only lampang-nochange,naive-lampang   # a subset of the scenarios
 
 Scenarios run as `python -m bench.scenario NAME --out FILE.json` (see bench/scenario.py), two
 at a time by default (`--jobs`); parse speed runs first, alone, pinned to one core. The JSON
@@ -26,13 +27,18 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 WRITE_QUOTA, READ_QUOTA = 60, 60  # as in bench.harness (not imported: this process stays small)
 
-QUICK = ["lampang-cold", "lampang-nochange", "lampang-upload", "naive-lampang"]
-FULL = ["national", "lampang-cold", "lampang-nochange", "lampang-upload", "nakhon-ratchasima", "naive-lampang"]
+QUICK = ["lampang-cold", "lampang-nochange", "lampang-nochange-ownwrite", "lampang-upload", "naive-lampang",
+         "offline-nochange"]
+FULL = ["national", "lampang-cold", "lampang-nochange", "lampang-nochange-ownwrite", "lampang-upload",
+        "nakhon-ratchasima", "naive-lampang", "offline-nochange"]
+TIME_CMD = '`/usr/bin/time -f "%U %S %M"`'
+OFFLINE_CPU_S, OFFLINE_RSS_MB = 0.3, 90  # the offline no-change rerun in a fresh process (issue 13)
 RSS = {"lampang-cold", "lampang-nochange", "lampang-upload", "nakhon-ratchasima"}
-NATIONAL_MODES = "1,77,77:r11"
+NATIONAL_MODES = "1,77,77:r11,country"
 RSS_LIMIT_MB = 200
 PARSE_TARGET = 50
 REQ_RATIO, WALL_RATIO = 100, 20
+COUNTRY_RATIO = 2  # the whole country in one config: at most 2x the CPU of its provinces synced one by one
 PREVIOUS = "180fab5"  # the previous release, run side by side (--previous)
 SIDE_BY_SIDE = ["lampang-cold", "lampang-nochange", "lampang-upload"]
 
@@ -55,6 +61,9 @@ def _run(name: str, out_dir: Path, extra: list[str], tag: str = "", python: str 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="Lampang scenarios, naive baseline and parse speed only")
+    ap.add_argument("--only", default="",
+                    help="comma-separated scenarios to run, a subset of: parse-speed," + ",".join(FULL)
+                         + " (e.g. --only lampang-nochange,naive-lampang; the side-by-side runs only what is listed)")
     ap.add_argument("--strict", action="store_true", help="exit 1 when a target fails")
     ap.add_argument("--jobs", type=int, default=2, help="scenario subprocesses at a time (default 2)")
     ap.add_argument("--seed", type=int, default=1)
@@ -79,48 +88,20 @@ def main(argv: list[str] | None = None) -> int:
 
     results: dict[str, dict[str, Any]] = {}
     failures: list[str] = []
-    name, data, note = _run("parse-speed", out_dir, seed)  # alone: nothing else competes for its core
-    print(f"  parse-speed: {note}", file=sys.stderr)
-    if data:
-        results[name] = data
-    else:
-        failures.append(f"{name}: {note}")
-
-    jobs: list[tuple[str, list[str], str]] = []
-    for s in QUICK if args.quick else FULL:
-        extra = list(seed)
-        if s == "national":
-            extra += ["--modes", args.national_modes, "--per-tambon", str(args.per_tambon)]
-        jobs.append((s, extra, ""))
-        if s in RSS:
-            jobs.append((s, [*seed, "--rss"], "+rss"))
-    with cf.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        futures = [pool.submit(_run, s, out_dir, extra, tag) for s, extra, tag in jobs]
-        for fut in cf.as_completed(futures):
-            name, data, note = fut.result()
-            print(f"  {name}: {note if data else 'FAILED'}", file=sys.stderr)
-            if data:
-                results[name] = data
-            else:
-                failures.append(f"{name}: {note}")
-
-    previous: dict[str, dict[str, Any]] = {}
-    if args.previous:
-        prev = _previous_env(args.previous)
-        if isinstance(prev, str):
-            failures.append(f"previous release {args.previous}: {prev}")
+    only = {x.strip() for x in args.only.split(",") if x.strip()}
+    unknown = only - {"parse-speed", *FULL}
+    if unknown:
+        ap.error(f"--only: unknown scenario(s) {', '.join(sorted(unknown))}")
+    if not only or "parse-speed" in only:
+        name, data, note = _run("parse-speed", out_dir, seed)  # alone: nothing else competes for its core
+        print(f"  parse-speed: {note}", file=sys.stderr)
+        if data:
+            results[name] = data
         else:
-            prev_dir = out_dir / f"previous-{args.previous}"
-            prev_dir.mkdir(exist_ok=True)
-            for s in SIDE_BY_SIDE:
-                for extra, tag in ((list(seed), ""), ([*seed, "--rss"], "+rss")):
-                    name, data, note = _run(s, prev_dir, extra, tag, python=str(prev / ".venv" / "bin" / "python"),
-                                            cwd=prev)
-                    print(f"  {args.previous} {name}: {note if data else 'FAILED'}", file=sys.stderr)
-                    if data:
-                        previous[name] = data
-                    else:
-                        failures.append(f"{args.previous} {name}: {note}")
+            failures.append(f"{name}: {note}")
+
+    _scenarios(args, only, out_dir, seed, results, failures)
+    previous = _previous(args, only, out_dir, seed, failures) if args.previous else {}
 
     machine = {
         "cores": os.cpu_count(), "cpu": _cpu_model(), "python": platform.python_version(),
@@ -141,6 +122,49 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n(JSON per scenario and this table: {out_dir})", file=sys.stderr)
     bad = bool(failures) or any(not v["pass"] for v in verdicts)
     return 1 if (args.strict and bad) else 0
+
+
+def _scenarios(args: argparse.Namespace, only: set[str], out_dir: Path, seed: list[str],
+               results: dict[str, dict[str, Any]], failures: list[str]) -> None:
+    """Every scenario (and its +rss twin), `--jobs` subprocesses at a time."""
+    jobs: list[tuple[str, list[str], str]] = []
+    for s in [x for x in (QUICK if args.quick else FULL) if not only or x in only]:
+        extra = list(seed)
+        if s == "national":
+            extra += ["--modes", args.national_modes, "--per-tambon", str(args.per_tambon)]
+        jobs.append((s, extra, ""))
+        if s in RSS:
+            jobs.append((s, [*seed, "--rss"], "+rss"))
+    with cf.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        futures = [pool.submit(_run, s, out_dir, extra, tag) for s, extra, tag in jobs]
+        for fut in cf.as_completed(futures):
+            name, data, note = fut.result()
+            print(f"  {name}: {note if data else 'FAILED'}", file=sys.stderr)
+            if data:
+                results[name] = data
+            else:
+                failures.append(f"{name}: {note}")
+
+
+def _previous(args: argparse.Namespace, only: set[str], out_dir: Path, seed: list[str],
+              failures: list[str]) -> dict[str, dict[str, Any]]:
+    """The previous release's own bench on the Lampang scenarios, in its own venv."""
+    previous: dict[str, dict[str, Any]] = {}
+    prev = _previous_env(args.previous)
+    if isinstance(prev, str):
+        failures.append(f"previous release {args.previous}: {prev}")
+        return previous
+    prev_dir = out_dir / f"previous-{args.previous}"
+    prev_dir.mkdir(exist_ok=True)
+    for s in [x for x in SIDE_BY_SIDE if not only or x in only]:
+        for extra, tag in ((list(seed), ""), ([*seed, "--rss"], "+rss")):
+            name, data, note = _run(s, prev_dir, extra, tag, python=str(prev / ".venv" / "bin" / "python"), cwd=prev)
+            print(f"  {args.previous} {name}: {note if data else 'FAILED'}", file=sys.stderr)
+            if data:
+                previous[name] = data
+            else:
+                failures.append(f"{args.previous} {name}: {note}")
+    return previous
 
 
 def _write_docs(path: Path, text: str, argv: list[str]) -> None:
@@ -176,13 +200,21 @@ def _previous_env(rev: str) -> Path | str:
     return where
 
 
+NAIVE_OF = {"lampang-cold": "run", "lampang-nochange": "rerun"}  # the naive run each scenario is set beside
+
+
 def side_by_side(now: dict[str, dict[str, Any]], before: dict[str, dict[str, Any]], rev: str) -> str:
-    """Each Lampang scenario beside the previous release's, measured in the same run."""
+    """Each Lampang scenario beside the previous release's and the naive baseline's, measured in
+    the same run (the naive baseline has no "one new upload": it redoes everything every run)."""
+    naive = now.get("naive-lampang") or {}
     lines = [
-        f"Side by side: this tree against the previous release ({rev}), same machine, same run, same seed "
-        "(each release with its own bench and fake). Requests exclude tokens; RSS from the +rss runs.",
+        f"Side by side: the previous release ({rev}) / this tree / the naive baseline (bench/naive.py), same "
+        "machine, same run, same seed (each release with its own bench and fake). Requests exclude tokens; RSS "
+        "from the +rss runs (gsync in a fresh process, the fake in another); the naive baseline's RSS is not "
+        "measured apart from its fake (—).",
         "",
-        f"| scenario | requests ({rev} / now) | downloads | Sheets reads / writes | sim wall s | CPU s | peak RSS MB |",
+        f"| scenario | requests ({rev} / now / naive) | downloads | Sheets reads / writes | sim wall s | CPU s "
+        f"| peak RSS MB ({rev} / now) |",
         "|---|---|---|---|---|---|---|",
     ]
     for s in SIDE_BY_SIDE:
@@ -190,12 +222,17 @@ def side_by_side(now: dict[str, dict[str, Any]], before: dict[str, dict[str, Any
         if not a or not b:
             continue
         ra, rb = a["run"], b["run"]
+        rn = naive.get(NAIVE_OF.get(s, ""))
         ma, mb = (before.get(s + "+rss") or {}).get("rss_peak_mb"), (now.get(s + "+rss") or {}).get("rss_peak_mb")
+
+        def three(key: str, fmt: str = "{}", rb: dict[str, Any] = rb, ra: dict[str, Any] = ra,
+                  rn: dict[str, Any] | None = rn) -> str:
+            return " / ".join(fmt.format(r[key]) if r else "—" for r in (ra, rb, rn))
+
+        rw = " / ".join(f"{r['sheets_reads']}/{r['sheets_writes']}" if r else "—" for r in (ra, rb, rn))
         lines.append(
-            f"| {s} | {ra['requests']} / {rb['requests']} | {ra['downloads']} / {rb['downloads']} "
-            f"| {ra['sheets_reads']}/{ra['sheets_writes']} / {rb['sheets_reads']}/{rb['sheets_writes']} "
-            f"| {ra['sim_wall']:.1f} / {rb['sim_wall']:.1f} | {ra['cpu_s']:.2f} / {rb['cpu_s']:.2f} "
-            f"| {ma if ma is None else round(ma)} / {mb if mb is None else round(mb)} |")
+            f"| {s} | {three('requests')} | {three('downloads')} | {rw} | {three('sim_wall', '{:.1f}')} "
+            f"| {three('cpu_s', '{:.2f}')} | {ma if ma is None else round(ma)} / {mb if mb is None else round(mb)} |")
     return "\n".join(lines)
 
 
@@ -220,15 +257,46 @@ def _ok(flag: bool) -> str:
     return "PASS" if flag else "**FAIL**"
 
 
-def render(results: dict[str, dict[str, Any]], machine: dict[str, Any], *, quick: bool,
-           national_modes: str) -> tuple[str, list[dict[str, Any]]]:
-    verdicts: list[dict[str, Any]] = []
+class _Report:
+    """The table being written and the verdicts of its targets."""
 
-    def target(scope: str, what: str, flag: bool, measured: str) -> str:
-        verdicts.append({"scope": scope, "target": what, "pass": bool(flag), "measured": measured})
+    def __init__(self, results: dict[str, dict[str, Any]]) -> None:
+        self.results = results
+        self.lines: list[str] = []
+        self.verdicts: list[dict[str, Any]] = []
+        self.notes: list[str] = []  # lines after the main table
+
+    def target(self, scope: str, what: str, flag: bool, measured: str) -> str:
+        self.verdicts.append({"scope": scope, "target": what, "pass": bool(flag), "measured": measured})
         return f"{what}: {_ok(flag)}"
 
-    lines = [
+    def single(self, key: str, label: str, checks: list[str], *, rss: bool = True) -> None:
+        d = self.results.get(key)
+        if not d:
+            self.lines.append(f"| {label} | did not run | | | | | | | | | | | | |")
+            return
+        r = d["run"]
+        rr = self.results.get(key + "+rss")
+        peak = f"{rr['rss_peak_mb']:.0f}" if (rss and rr) else f"{d['rss_peak_mb']:.0f} †"
+        api = r["by_api"]
+        self.lines.append(
+            f"| {label} | 1 | {api.get('drive', 0)} | {api.get('forms', 0)} | {api.get('sheets', 0)} "
+            f"| {r['sheets_reads']} / {r['sheets_writes']} | {r['requests']} | {r['downloads']} | {_mb(r['bytes_downloaded'])} "
+            f"| {r['http_429']} ({r['retries']}) | {r['sim_wall']:.1f} | {r['cpu_s']:.2f} | {peak} | {'; '.join(checks)} |")
+
+    def rw(self, key: str) -> list[str]:
+        d = self.results.get(key)
+        if not d:
+            return []
+        r = d["run"]
+        return [self.target(key, "Sheets reads <= 2", r["sheets_reads"] <= 2 and r["ok"], str(r["sheets_reads"])),
+                self.target(key, "Sheets writes <= 3", r["sheets_writes"] <= 3 and r["ok"], str(r["sheets_writes"]))]
+
+
+def render(results: dict[str, dict[str, Any]], machine: dict[str, Any], *, quick: bool,
+           national_modes: str) -> tuple[str, list[dict[str, Any]]]:
+    rep = _Report(results)
+    rep.lines += [
         "Simulated wall s = 80 ms per request + every retry sleep (virtual clock) + gsync's own CPU time. "
         "CPU s = gsync's CPU seconds (the in-process fake's excluded). Peak RSS = gsync's process with the fake "
         "served from another process (rows marked † hold the fake in-process). Requests = API calls to Drive, "
@@ -240,45 +308,54 @@ def render(results: dict[str, dict[str, Any]], machine: dict[str, Any], *, quick
         "| 429s (retries) | sim wall s | CPU s | peak RSS MB | targets |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
+    _lampang_rows(rep)
+    _nakhon_row(rep)
+    nat = results.get("national")
+    if nat:
+        _national_rows(rep, nat)
+    rep.lines.append("")
+    if rep.notes:
+        rep.lines += [*rep.notes, ""]
+    _naive_section(rep)
+    _parse_section(rep)
+    verdicts = rep.verdicts
+    rep.lines += [
+        f"Machine: {machine['cores']} cores ({machine['cpu']}), Python {machine['python']}, {machine['platform']}; "
+        f"load average {machine['load_before'][0]} before, {machine['load_after'][0]} after; whole run "
+        f"{machine['total_s']} s.",
+        "",
+        "Targets: " + ", ".join(f"{v['scope']}: {v['target']} {_ok(v['pass'])}" for v in verdicts if not v["pass"])
+        if any(not v["pass"] for v in verdicts) else "Targets: all PASS.",
+    ]
+    return "\n".join(rep.lines), verdicts
 
-    def single(key: str, label: str, checks: list[str], *, rss: bool = True) -> None:
-        d = results.get(key)
-        if not d:
-            lines.append(f"| {label} | did not run | | | | | | | | | | | | |")
-            return
-        r = d["run"]
-        rr = results.get(key + "+rss")
-        peak = f"{rr['rss_peak_mb']:.0f}" if (rss and rr) else f"{d['rss_peak_mb']:.0f} †"
-        api = r["by_api"]
-        lines.append(
-            f"| {label} | 1 | {api.get('drive', 0)} | {api.get('forms', 0)} | {api.get('sheets', 0)} "
-            f"| {r['sheets_reads']} / {r['sheets_writes']} | {r['requests']} | {r['downloads']} | {_mb(r['bytes_downloaded'])} "
-            f"| {r['http_429']} ({r['retries']}) | {r['sim_wall']:.1f} | {r['cpu_s']:.2f} | {peak} | {'; '.join(checks)} |")
 
-    def rw(key: str) -> list[str]:
-        d = results.get(key)
-        if not d:
-            return []
-        r = d["run"]
-        return [target(key, "Sheets reads <= 2", r["sheets_reads"] <= 2 and r["ok"], str(r["sheets_reads"])),
-                target(key, "Sheets writes <= 3", r["sheets_writes"] <= 3 and r["ok"], str(r["sheets_writes"]))]
-
-    # Lampang
+def _lampang_rows(rep: _Report) -> None:
+    results = rep.results
     c = results.get("lampang-cold")
     if c:
         p = c["province"]
-        lines.insert(0, f"Lampang-size province: {p['districts']} districts, {p['tambons']} sub-districts, "
-                        f"{p['files']} files ({p['report_files']} reports and registers, {p['photos']} photos), "
-                        f"{p['responses']} Form responses, {p['activity_rows']} activity rows.\n")
-    single("lampang-cold", "Lampang, cold", rw("lampang-cold"))
+        rep.lines.insert(0, f"Lampang-size province: {p['districts']} districts, {p['tambons']} sub-districts, "
+                            f"{p['files']} files ({p['report_files']} reports and registers, {p['photos']} photos), "
+                            f"{p['responses']} Form responses, {p['activity_rows']} activity rows.\n")
+    rep.single("lampang-cold", "Lampang, cold", rep.rw("lampang-cold"))
     n = results.get("lampang-nochange")
     if n:
         r = n["run"]
-        single("lampang-nochange", "Lampang, nothing changed", rw("lampang-nochange") + [
-            target("lampang-nochange", "0 downloads", r["downloads"] == 0 and r["ok"], str(r["downloads"])),
-            target("lampang-nochange", "0 Sheets writes", r["sheets_writes"] == 0 and r["ok"], str(r["sheets_writes"])),
-            target("lampang-nochange", "<= 4 requests", r["requests"] <= 4 and r["ok"], str(r["requests"])),
+        rep.single("lampang-nochange", "Lampang, nothing changed", rep.rw("lampang-nochange") + [
+            rep.target("lampang-nochange", "0 downloads", r["downloads"] == 0 and r["ok"], str(r["downloads"])),
+            rep.target("lampang-nochange", "0 Sheets writes", r["sheets_writes"] == 0 and r["ok"], str(r["sheets_writes"])),
+            rep.target("lampang-nochange", "<= 4 requests", r["requests"] <= 4 and r["ok"], str(r["requests"])),
         ])
+    o = results.get("lampang-nochange-ownwrite")
+    if o:
+        r = o["run"]
+        rep.single("lampang-nochange-ownwrite", "Lampang, nothing changed, [google] skip_read_after_own_write = true",
+                   rep.rw("lampang-nochange-ownwrite") + [
+            rep.target("lampang-nochange-ownwrite", "exactly 2 requests (changes.list, responses.list)",
+                       r["requests"] == 2 and r["downloads"] == 0 and r["sheets_writes"] == 0 and r["ok"],
+                       json.dumps(r["by_method"]))], rss=False)
+    _offline_line(rep)
     u = results.get("lampang-upload")
     if u:
         r = u["run"]
@@ -287,170 +364,224 @@ def render(results: dict[str, dict[str, Any]], machine: dict[str, Any], *, quick
         acts = written.get("กิจกรรม", 0)
         other = sum(v for k, v in written.items() if k != "กิจกรรม")
         only_changed = acts == new_rows and other <= 10
-        single("lampang-upload", "Lampang, one new upload", rw("lampang-upload") + [
-            target("lampang-upload", "exactly 1 download", r["downloads"] == 1 and r["ok"], str(r["downloads"])),
-            target("lampang-upload", f"only changed rows written ({acts} activity rows = the new file's "
-                   f"{new_rows}, {other} other rows)", only_changed and r["ok"], json.dumps(written, ensure_ascii=False)),
+        rep.single("lampang-upload", "Lampang, one new upload", rep.rw("lampang-upload") + [
+            rep.target("lampang-upload", "exactly 1 download", r["downloads"] == 1 and r["ok"], str(r["downloads"])),
+            rep.target("lampang-upload", f"only changed rows written ({acts} activity rows = the new file's "
+                       f"{new_rows}, {other} other rows)", only_changed and r["ok"], json.dumps(written, ensure_ascii=False)),
         ])
-    nr = results.get("nakhon-ratchasima")
-    if nr:
-        rr = results.get("nakhon-ratchasima+rss")
-        peak = rr["rss_peak_mb"] if rr else nr["rss_peak_mb"]
-        p = nr["province"]
-        single("nakhon-ratchasima", f"Nakhon Ratchasima, cold ({p['districts']} districts, {p['tambons']} "
-               f"sub-districts, {p['files']} files, {p['activity_rows']} rows)", rw("nakhon-ratchasima") + [
-            target("nakhon-ratchasima", f"peak RSS < {RSS_LIMIT_MB} MB", peak < RSS_LIMIT_MB, f"{peak:.0f} MB")])
-    nat = results.get("national")
-    if nat:
-        p = nat["province"]
-        for m in nat["modes"]:
-            r = m["run"]
-            api = r["by_api"]
-            how = ("one after another" if m["workers"] == 1 else f"{m['workers']} at once") + (
-                f", [google] max_retries = {m['max_retries']}" if m["max_retries"] != 6 else "")
-            scope = f"national ({how})"
-            checks = [
-                target(scope, "Sheets reads <= 2 per sync", r["sheets_reads_max_per_sync"] <= 2, str(r["sheets_reads_max_per_sync"])),
-                target(scope, "Sheets writes <= 3 per sync", r["sheets_writes_max_per_sync"] <= 3, str(r["sheets_writes_max_per_sync"])),
-                target(scope, f"all {r['syncs']} syncs complete, no 429 left unretried",
-                       r["ok"] and r["unrecovered_429"] == 0,
-                       f"{len(r['failed'])} failed, {r['unrecovered_429']} on a 429"),
-            ]
-            if r["failed"]:
-                checks.append(f"{len(r['failed'])} of {r['syncs']} syncs failed (last error: "
-                              f"{next(iter(r['failed'].values()))[:90]}...)")
-            lines.append(
-                f"| National, {nat['provinces']} provinces, {p['districts']} districts, "
-                f"{how} | {r['syncs']} | {api.get('drive', 0)} | {api.get('forms', 0)} | {api.get('sheets', 0)} "
-                f"| max {r['sheets_reads_max_per_sync']} / {r['sheets_writes_max_per_sync']} | {r['requests']} "
-                f"| {r['downloads']} | {_mb(r['bytes_downloaded'])} | {r['http_429']} ({r['retries']}) "
-                f"| {r['sim_wall']:.0f} | {r['cpu_s']:.1f} | {m['rss_peak_mb']:.0f} † | {'; '.join(checks)} |")
-            again = m.get("again")
-            if again:
-                by: dict[str, int] = {}
-                for k, v in again["by_method"].items():
-                    by[k.split(".")[0]] = by.get(k.split(".")[0], 0) + v
-                sheets_reads = by.get("sheets", 0) - again["sheets_writes"]
-                per_sync = again["requests_max_per_sync_without_retries"]
-                checks = [
-                    target(f"national, nothing changed ({how})", "0 downloads, 0 Sheets writes, <= 4 requests per sync "
-                           "(429 retries not counted)",
-                           again["downloads"] == 0 and again["sheets_writes"] == 0 and per_sync <= 4,
-                           f"{again['downloads']} downloads, {again['sheets_writes']} writes, max {per_sync} per sync"),
-                    target(f"national, nothing changed ({how})", f"all {again['syncs']} syncs complete, no 429 left unretried",
-                           again["ok"], f"{len(again['failed'])} failed"),
-                ]
-                if again["failed"]:
-                    checks.append(f"{len(again['failed'])} of {again['syncs']} syncs failed (last error: "
-                                  f"{next(iter(again['failed'].values()))[:90]}...)")
-                lines.append(
-                    f"| National, nothing changed, {how} | {again['syncs']} | {by.get('drive', 0)} "
-                    f"| {by.get('forms', 0)} | {by.get('sheets', 0)} | total {sheets_reads} / {again['sheets_writes']} "
-                    f"| {again['requests']} | {again['downloads']} | 0.00 | {again['http_429']} ({again['retries']}) "
-                    f"| {again['sim_wall']:.0f} | {again['cpu_s']:.1f} | | {'; '.join(checks)} |")
-        lines.append("")
-        lines.append(f"National: {nat['provinces']} provinces ({nat['names']} names), {p['districts']} districts, "
+
+
+def _offline_line(rep: _Report) -> None:
+    """Not a row of the table (no API): the offline demo's no-change rerun, each in a fresh process."""
+    o = rep.results.get("offline-nochange")
+    if not o:
+        return
+    runs = o["runs"]
+    rep.notes.append(
+        "Offline, nothing changed (the `gsync demo` province: Forms CSV, local folder, local workbook; "
+        f"`gsync sync` {len(runs)} times, each a fresh process, user+sys CPU and peak RSS from "
+        + (TIME_CMD if runs[0].get("how") == "/usr/bin/time" else "wait4") + "): "
+        + ", ".join(f"{r['cpu_s']:.2f} s / {r['rss_mb']:.0f} MB" for r in runs) + ". "
+        + rep.target("offline", f"CPU <= {OFFLINE_CPU_S} s", o["cpu_s_max"] <= OFFLINE_CPU_S and
+                     all(r["exit"] in (0, 4) for r in runs), f"{o['cpu_s_max']:.2f} s")
+        + "; " + rep.target("offline", f"peak RSS <= {OFFLINE_RSS_MB} MB", o["rss_mb_max"] <= OFFLINE_RSS_MB,
+                            f"{o['rss_mb_max']:.0f} MB") + ".")
+
+
+def _nakhon_row(rep: _Report) -> None:
+    nr = rep.results.get("nakhon-ratchasima")
+    if not nr:
+        return
+    rr = rep.results.get("nakhon-ratchasima+rss")
+    peak = rr["rss_peak_mb"] if rr else nr["rss_peak_mb"]
+    p = nr["province"]
+    rep.single("nakhon-ratchasima", f"Nakhon Ratchasima, cold ({p['districts']} districts, {p['tambons']} "
+               f"sub-districts, {p['files']} files, {p['activity_rows']} rows)", rep.rw("nakhon-ratchasima") + [
+        rep.target("nakhon-ratchasima", f"peak RSS < {RSS_LIMIT_MB} MB", peak < RSS_LIMIT_MB, f"{peak:.0f} MB")])
+
+
+def _failed_note(r: dict[str, Any]) -> list[str]:
+    if not r["failed"]:
+        return []
+    return [f"{len(r['failed'])} of {r['syncs']} syncs failed (last error: {next(iter(r['failed'].values()))[:90]}...)"]
+
+
+def _national_rows(rep: _Report, nat: dict[str, Any]) -> None:
+    p = nat["province"]
+    for m in nat["modes"]:
+        r = m["run"]
+        api = r["by_api"]
+        how = ("one after another" if m["workers"] == 1 else f"{m['workers']} at once") + (
+            f", [google] max_retries = {m['max_retries']}" if m["max_retries"] != 6 else "")
+        scope = f"national ({how})"
+        checks = [
+            rep.target(scope, "Sheets reads <= 2 per sync", r["sheets_reads_max_per_sync"] <= 2, str(r["sheets_reads_max_per_sync"])),
+            rep.target(scope, "Sheets writes <= 3 per sync", r["sheets_writes_max_per_sync"] <= 3, str(r["sheets_writes_max_per_sync"])),
+            rep.target(scope, f"all {r['syncs']} syncs complete, no 429 left unretried",
+                       r["ok"] and r["unrecovered_429"] == 0, f"{len(r['failed'])} failed, {r['unrecovered_429']} on a 429"),
+        ] + _failed_note(r)
+        rep.lines.append(
+            f"| National, {nat['provinces']} provinces, {p['districts']} districts, "
+            f"{how} | {r['syncs']} | {api.get('drive', 0)} | {api.get('forms', 0)} | {api.get('sheets', 0)} "
+            f"| max {r['sheets_reads_max_per_sync']} / {r['sheets_writes_max_per_sync']} | {r['requests']} "
+            f"| {r['downloads']} | {_mb(r['bytes_downloaded'])} | {r['http_429']} ({r['retries']}) "
+            f"| {r['sim_wall']:.0f} | {r['cpu_s']:.1f} | {m['rss_peak_mb']:.0f} † | {'; '.join(checks)} |")
+        if m.get("again"):
+            _national_again_row(rep, m["again"], how)
+    _country_row(rep, nat)
+    _national_notes(rep, nat)
+
+
+def _national_again_row(rep: _Report, again: dict[str, Any], how: str) -> None:
+    by: dict[str, int] = {}
+    for k, v in again["by_method"].items():
+        by[k.split(".")[0]] = by.get(k.split(".")[0], 0) + v
+    sheets_reads = by.get("sheets", 0) - again["sheets_writes"]
+    per_sync = again["requests_max_per_sync_without_retries"]
+    scope = f"national, nothing changed ({how})"
+    checks = [
+        rep.target(scope, "0 downloads, 0 Sheets writes, <= 4 requests per sync (429 retries not counted)",
+                   again["downloads"] == 0 and again["sheets_writes"] == 0 and per_sync <= 4,
+                   f"{again['downloads']} downloads, {again['sheets_writes']} writes, max {per_sync} per sync"),
+        rep.target(scope, f"all {again['syncs']} syncs complete, no 429 left unretried", again["ok"],
+                   f"{len(again['failed'])} failed"),
+    ] + _failed_note(again)
+    rep.lines.append(
+        f"| National, nothing changed, {how} | {again['syncs']} | {by.get('drive', 0)} "
+        f"| {by.get('forms', 0)} | {by.get('sheets', 0)} | total {sheets_reads} / {again['sheets_writes']} "
+        f"| {again['requests']} | {again['downloads']} | 0.00 | {again['http_429']} ({again['retries']}) "
+        f"| {again['sim_wall']:.0f} | {again['cpu_s']:.1f} | | {'; '.join(checks)} |")
+
+
+def _country_row(rep: _Report, nat: dict[str, Any]) -> None:
+    """The whole country in one config against the sum of its provinces (mode 1, same data)."""
+    co = nat.get("country")
+    if not co:
+        return
+    r, p = co["run"], co["province"]
+    one_by_one = next((m for m in nat["modes"] if m["workers"] == 1), None)
+    api = r["by_api"]
+    checks = [
+        rep.target("country", "Sheets reads <= 2", r["sheets_reads"] <= 2 and r["ok"], str(r["sheets_reads"])),
+        rep.target("country", "Sheets writes <= 3", r["sheets_writes"] <= 3 and r["ok"], str(r["sheets_writes"]))]
+    if one_by_one:
+        total = one_by_one["run"]["cpu_s"]
+        ratio = r["cpu_s"] / max(1e-9, total)
+        checks.append(rep.target("country", f"CPU <= {COUNTRY_RATIO}x the sum of its {nat['provinces']} provinces "
+                                 f"({r['cpu_s']:.1f} s / {total:.1f} s = {ratio:.2f}x)",
+                                 ratio <= COUNTRY_RATIO and r["ok"], f"{ratio:.2f}x"))
+    if not r["ok"]:
+        checks.append(f"the sync failed: {r.get('error', '')[:120]}")
+    rep.lines.append(
+        f"| Whole country in one config ({p['districts']} districts, {p['files']} files, {p['activity_rows']} rows), "
+        f"cold | 1 | {api.get('drive', 0)} | {api.get('forms', 0)} | {api.get('sheets', 0)} "
+        f"| {r['sheets_reads']} / {r['sheets_writes']} | {r['requests']} | {r['downloads']} | {_mb(r['bytes_downloaded'])} "
+        f"| {r['http_429']} ({r['retries']}) | {r['sim_wall']:.0f} | {r['cpu_s']:.1f} | {co['rss_peak_mb']:.0f} † "
+        f"| {'; '.join(checks)} |")
+
+
+def _national_notes(rep: _Report, nat: dict[str, Any]) -> None:
+    p = nat["province"]
+    rep.lines.append("")
+    rep.lines.append(f"National: {nat['provinces']} provinces ({nat['names']} names), {p['districts']} districts, "
                      f"{p['tambons']} sub-districts, {p['files']} files, {p['responses']} responses, "
                      f"{p['activity_rows']} activity rows. Sim wall of a national row = when the last sync finished "
                      "(one after another: the sum of the syncs). † national RSS: one process holding the fake with "
-                     "all 77 provinces and every sync's objects; later modes start from the earlier modes' heap.")
-        masters = nat["modes"][0].get("masters")
-        if masters:
-            lampang_cells = (c or {}).get("master", {}).get("grid")
-            nr_cells = (results.get("nakhon-ratchasima") or {}).get("master", {}).get("grid")
-            lines.append("")
-            lines.append(
-                "Master size in grid cells (what Google counts against the 10,000,000-cell limit of one spreadsheet, "
-                "empty cells included): "
-                + (f"Lampang {lampang_cells:,}; " if lampang_cells else "")
-                + (f"Nakhon Ratchasima {nr_cells:,}; " if nr_cells else "")
-                + f"largest national master {masters['grid_max'][0]:,} ({masters['grid_max'][1]}); all 77 masters "
-                f"{masters['grid_total']:,} grid cells, {masters['filled_total']:,} of them holding a value.")
-    lines.append("")
+                     "all 77 provinces and every sync's objects; later modes start from the earlier modes' heap."
+                     + (" The whole country in one config: the same generated files, one Form, one QR folder, one "
+                        "master (a district name two provinces share is one district)." if nat.get("country") else ""))
+    masters = nat["modes"][0].get("masters") if nat["modes"] else None
+    if not masters:
+        return
+    lampang_cells = (rep.results.get("lampang-cold") or {}).get("master", {}).get("grid")
+    nr_cells = (rep.results.get("nakhon-ratchasima") or {}).get("master", {}).get("grid")
+    rep.lines.append("")
+    rep.lines.append(
+        "Master size in grid cells (what Google counts against the 10,000,000-cell limit of one spreadsheet, "
+        "empty cells included): "
+        + (f"Lampang {lampang_cells:,}; " if lampang_cells else "")
+        + (f"Nakhon Ratchasima {nr_cells:,}; " if nr_cells else "")
+        + f"largest national master {masters['grid_max'][0]:,} ({masters['grid_max'][1]}); all 77 masters "
+        f"{masters['grid_total']:,} grid cells, {masters['filled_total']:,} of them holding a value.")
 
-    # naive
-    nv = results.get("naive-lampang")
-    if nv and c:
-        g, gn = c["run"], (n["run"] if n else None)
-        a, b = nv["run"], nv["rerun"]
-        lines += [
-            "Naive baseline (written in bench/naive.py): every run lists the folder one `files.list` per folder, "
-            "reads every response, downloads every report file again, and writes one `values.append` per activity "
-            "row (on a rerun it clears the tab first). Same transports, same quota, a patient retry policy "
-            "(100 attempts) so that it finishes.",
-            "",
-            "| Lampang | requests | Sheets writes | downloads | 429s (retries) | rows written | sim wall s | CPU s |",
-            "|---|---|---|---|---|---|---|---|",
-            f"| naive, first run | {a['requests']} | {a['sheets_writes']} | {a['downloads']} | {a['http_429']} ({a['retries']}) "
-            f"| {sum(a['rows_written'].values())} | {a['sim_wall']:.0f} | {a['cpu_s']:.2f} |",
-            f"| gsync, cold | {g['requests']} | {g['sheets_writes']} | {g['downloads']} | {g['http_429']} ({g['retries']}) "
-            f"| {sum(g['rows_written'].values())} | {g['sim_wall']:.1f} | {g['cpu_s']:.2f} |",
-            f"| naive, second run | {b['requests']} | {b['sheets_writes']} | {b['downloads']} | {b['http_429']} ({b['retries']}) "
-            f"| {sum(b['rows_written'].values())} | {b['sim_wall']:.0f} | {b['cpu_s']:.2f} |",
-        ]
-        if gn:
-            lines.append(f"| gsync, nothing changed | {gn['requests']} | {gn['sheets_writes']} | {gn['downloads']} "
-                         f"| {gn['http_429']} ({gn['retries']}) | {sum(gn['rows_written'].values())} | {gn['sim_wall']:.1f} "
-                         f"| {gn['cpu_s']:.2f} |")
-        req_ratio = a["requests"] / max(1, g["requests"])
-        req_ratio_no_retry = (a["requests"] - a["retries"]) / max(1, g["requests"] - g["retries"])
-        wall_ratio = a["sim_wall"] / max(1e-9, g["sim_wall"])
-        floor = a["requests"] / max(1, g["downloads"])
-        lines += [
-            "",
-            f"- Cold, requests: naive / gsync = {a['requests']} / {g['requests']} = **{req_ratio:.0f}x** "
-            f"({req_ratio_no_retry:.0f}x without the naive run's 429 retries). "
-            + target("ratio", f"at least {REQ_RATIO}x fewer requests (cold)", req_ratio >= REQ_RATIO, f"{req_ratio:.1f}x")
-            + f". Ceiling for any design that downloads each report file once: {a['requests']} / {g['downloads']} "
-              f"downloads = {floor:.0f}x.",
-            f"- Cold, simulated wall time: {a['sim_wall']:.0f} s / {g['sim_wall']:.1f} s = **{wall_ratio:.0f}x**. "
-            + target("ratio", f"wall time at least {WALL_RATIO}x lower (cold)", wall_ratio >= WALL_RATIO, f"{wall_ratio:.0f}x")
-            + ".",
-        ]
-        if gn:
-            lines.append(f"- Rerun: naive second run / gsync nothing changed = {b['requests']} / {gn['requests']} = "
+
+def _naive_section(rep: _Report) -> None:
+    results = rep.results
+    nv, c, n = results.get("naive-lampang"), results.get("lampang-cold"), results.get("lampang-nochange")
+    if not (nv and c):
+        return
+    g, gn = c["run"], (n["run"] if n else None)
+    a, b = nv["run"], nv["rerun"]
+    rep.lines += [
+        "Naive baseline (written in bench/naive.py): every run lists the folder one `files.list` per folder, "
+        "reads every response, downloads every report file again, and writes one `values.append` per activity "
+        "row (on a rerun it clears the tab first). Same transports, same quota, a patient retry policy "
+        "(100 attempts) so that it finishes.",
+        "",
+        "| Lampang | requests | Sheets writes | downloads | 429s (retries) | rows written | sim wall s | CPU s |",
+        "|---|---|---|---|---|---|---|---|",
+        _naive_line("naive, first run", a, 0),
+        _naive_line("gsync, cold", g, 1),
+        _naive_line("naive, second run", b, 0),
+    ]
+    if gn:
+        rep.lines.append(_naive_line("gsync, nothing changed", gn, 1))
+    req_ratio = a["requests"] / max(1, g["requests"])
+    req_ratio_no_retry = (a["requests"] - a["retries"]) / max(1, g["requests"] - g["retries"])
+    wall_ratio = a["sim_wall"] / max(1e-9, g["sim_wall"])
+    floor = a["requests"] / max(1, g["downloads"])
+    rep.lines += [
+        "",
+        f"- Cold, requests: naive / gsync = {a['requests']} / {g['requests']} = **{req_ratio:.0f}x** "
+        f"({req_ratio_no_retry:.0f}x without the naive run's 429 retries). "
+        + rep.target("ratio", f"at least {REQ_RATIO}x fewer requests (cold)", req_ratio >= REQ_RATIO, f"{req_ratio:.1f}x")
+        + f". Ceiling for any design that downloads each report file once: {a['requests']} / {g['downloads']} "
+          f"downloads = {floor:.0f}x.",
+        f"- Cold, simulated wall time: {a['sim_wall']:.0f} s / {g['sim_wall']:.1f} s = **{wall_ratio:.0f}x**. "
+        + rep.target("ratio", f"wall time at least {WALL_RATIO}x lower (cold)", wall_ratio >= WALL_RATIO, f"{wall_ratio:.0f}x")
+        + ".",
+    ]
+    if gn:
+        rep.lines.append(f"- Rerun: naive second run / gsync nothing changed = {b['requests']} / {gn['requests']} = "
                          f"**{b['requests'] / max(1, gn['requests']):.0f}x** requests, "
                          f"{b['sim_wall'] / max(1e-9, gn['sim_wall']):.0f}x wall time.")
-        lines.append("")
+    rep.lines.append("")
 
-    # parse speed
-    ps = results.get("parse-speed")
-    if ps:
-        lines += [
-            f"Parsing speed, one core (pinned to CPU {ps['core']}): the Lampang corpus, {ps['corpus']['files']} report files "
-            f"({ps['corpus']['xlsx']} xlsx, {ps['corpus']['docx']} docx, {ps['corpus']['bytes'] / 1e6:.1f} MB), whole "
-            f"`parse_file` per file, best of 3; files per CPU second (wall clock in brackets).",
-            "",
-            "| xlsx backend | xlsx files/s | all report files/s (docx via python-docx) | activity rows |",
-            "|---|---|---|---|",
-        ]
-        for be in ("openpyxl", "calamine"):
-            x, al = ps["xlsx"][be], ps["all"][be]
-            label = "openpyxl (read-only)" if be == "openpyxl" else "python-calamine"
-            if be == ps["default_backend"]:
-                label += " (default)"
-            lines.append(f"| {label} | {x['files_per_s_cpu']:.0f} ({x['files_per_s_wall']:.0f}) "
-                         f"| {al['files_per_s_cpu']:.0f} ({al['files_per_s_wall']:.0f}) | {x['activity_rows']} |")
-        default = ps["all"][ps["default_backend"]]["files_per_s_cpu"]
-        docx = ps.get("docx") or {}
-        lines += [
-            "",
-            "- " + target("parse", f"at least {PARSE_TARGET} report files/s on one core (default backend, all files)",
-                           default >= PARSE_TARGET, f"{default:.0f}/s")
-            + f": {default:.0f} files/s. Word files alone: {docx.get('files_per_s_cpu', 0):.0f}/s. "
-              f"Both backends read the same rows: {'yes' if ps['same_rows'] else 'NO'}.",
-            "",
-        ]
 
-    lines += [
-        f"Machine: {machine['cores']} cores ({machine['cpu']}), Python {machine['python']}, {machine['platform']}; "
-        f"load average {machine['load_before'][0]} before, {machine['load_after'][0]} after; whole run "
-        f"{machine['total_s']} s.",
+def _naive_line(label: str, r: dict[str, Any], digits: int) -> str:
+    return (f"| {label} | {r['requests']} | {r['sheets_writes']} | {r['downloads']} | {r['http_429']} ({r['retries']}) "
+            f"| {sum(r['rows_written'].values())} | {r['sim_wall']:.{digits}f} | {r['cpu_s']:.2f} |")
+
+
+def _parse_section(rep: _Report) -> None:
+    ps = rep.results.get("parse-speed")
+    if not ps:
+        return
+    rep.lines += [
+        f"Parsing speed, one core (pinned to CPU {ps['core']}): the Lampang corpus, {ps['corpus']['files']} report files "
+        f"({ps['corpus']['xlsx']} xlsx, {ps['corpus']['docx']} docx, {ps['corpus']['bytes'] / 1e6:.1f} MB), whole "
+        f"`parse_file` per file, best of 3; files per CPU second (wall clock in brackets).",
         "",
-        "Targets: " + ", ".join(f"{v['scope']}: {v['target']} {_ok(v['pass'])}" for v in verdicts if not v["pass"])
-        if any(not v["pass"] for v in verdicts) else "Targets: all PASS.",
+        "| xlsx backend | xlsx files/s | all report files/s (docx via python-docx) | activity rows |",
+        "|---|---|---|---|",
     ]
-    return "\n".join(lines), verdicts
+    for be in ("openpyxl", "calamine"):
+        x, al = ps["xlsx"][be], ps["all"][be]
+        label = "openpyxl (read-only)" if be == "openpyxl" else "python-calamine"
+        if be == ps["default_backend"]:
+            label += " (default)"
+        rep.lines.append(f"| {label} | {x['files_per_s_cpu']:.0f} ({x['files_per_s_wall']:.0f}) "
+                         f"| {al['files_per_s_cpu']:.0f} ({al['files_per_s_wall']:.0f}) | {x['activity_rows']} |")
+    default = ps["all"][ps["default_backend"]]["files_per_s_cpu"]
+    docx = ps.get("docx") or {}
+    rep.lines += [
+        "",
+        "- " + rep.target("parse", f"at least {PARSE_TARGET} report files/s on one core (default backend, all files)",
+                          default >= PARSE_TARGET, f"{default:.0f}/s")
+        + f": {default:.0f} files/s. Word files alone: {docx.get('files_per_s_cpu', 0):.0f}/s. "
+          f"Both backends read the same rows: {'yes' if ps['same_rows'] else 'NO'}.",
+        "",
+    ]
 
 
 if __name__ == "__main__":

@@ -47,50 +47,66 @@ def naive_sync(fake: BenchFake, settings: Settings, loaded: Loaded, *, first: bo
 
 
 def _run(google: BenchClients, settings: Settings, loaded: Loaded, first: bool) -> int:
-    drive, forms = google.drive, google.forms
-    # 1. the folder tree, one folder at a time
+    files = _folder_files(google, loaded.folder_id) + _response_files(google, settings)
+    rows = _download_and_parse(google, settings, files)
+    _append_rows(google, loaded, rows, first)
+    return len(rows)
+
+
+def _folder_files(google: BenchClients, root: str) -> list[dict[str, Any]]:
+    """1. the folder tree, one folder at a time."""
     files: list[dict[str, Any]] = []
-    queue = [loaded.folder_id]
+    queue = [root]
     while queue:
         folder = queue.pop(0)
         token = None
         while True:
-            page = drive.files().list(q=f"'{folder}' in parents and trashed = false", pageSize=100,
-                                      fields="nextPageToken,files(id,name,mimeType)", pageToken=token).execute()
+            page = google.drive.files().list(q=f"'{folder}' in parents and trashed = false", pageSize=100,
+                                             fields="nextPageToken,files(id,name,mimeType)", pageToken=token).execute()
             for f in page.get("files", []):
                 (queue.append(f["id"]) if f["mimeType"] == FOLDER else files.append(f))
             token = page.get("nextPageToken")
             if not token:
                 break
-    # 2. every Form response, every time
+    return files
+
+
+def _response_files(google: BenchClients, settings: Settings) -> list[dict[str, Any]]:
+    """2. every Form response, every time: the files they name."""
     assert settings.form is not None and settings.form.form_id
     responses: list[dict[str, Any]] = []
     token = None
     while True:
-        page = forms.forms().responses().list(formId=settings.form.form_id, pageToken=token).execute()
+        page = google.forms.forms().responses().list(formId=settings.form.form_id, pageToken=token).execute()
         responses.extend(page.get("responses", []))
         token = page.get("nextPageToken")
         if not token:
             break
-    for r in responses:
-        for answer in (r.get("answers") or {}).values():
-            for f in (answer.get("fileUploadAnswers") or {}).get("answers") or []:
-                files.append({"id": f["fileId"], "name": f.get("fileName", ""), "mimeType": f.get("mimeType", "")})
-    # 3. download and parse every report file, every time
+    return [{"id": f["fileId"], "name": f.get("fileName", ""), "mimeType": f.get("mimeType", "")}
+            for r in responses for answer in (r.get("answers") or {}).values()
+            for f in (answer.get("fileUploadAnswers") or {}).get("answers") or []]
+
+
+def _download_and_parse(google: BenchClients, settings: Settings, files: list[dict[str, Any]]) -> list[list[Any]]:
+    """3. download and parse every report file, every time."""
     rows: list[list[Any]] = []
     seen: set[str] = set()
     for f in files:
         if f["id"] in seen or not f["name"].lower().endswith(REPORT_EXT):
             continue
         seen.add(f["id"])
-        data = drive.files().get_media(fileId=f["id"]).execute()
+        data = google.drive.files().get_media(fileId=f["id"]).execute()
         parsed = parse.parse_file(f["name"], data, settings)
         for a in parsed.activities:
             rows.append([f["name"], a.row, a.tambon, a.centre, a.name, a.group or "", a.mission or "",
                          a.date.isoformat() if isinstance(a.date, dt.date) else a.date_raw,
                          a.participants if a.participants is not None else "", ", ".join(a.sectors),
                          a.budget if a.budget is not None else ""])
-    # 4. one append per row
+    return rows
+
+
+def _append_rows(google: BenchClients, loaded: Loaded, rows: list[list[Any]], first: bool) -> None:
+    """4. one append per row."""
     book = google.sheets.open_by_key(loaded.spreadsheet_id)
     try:
         ws = book.worksheet(TAB)
@@ -101,4 +117,3 @@ def _run(google: BenchClients, settings: Settings, loaded: Loaded, first: bool) 
     ws.append_row(HEADER, value_input_option="RAW")
     for row in rows:
         ws.append_row(row, value_input_option="RAW")
-    return len(rows)

@@ -1,7 +1,8 @@
 """One benchmark scenario in this (fresh) process: `python -m bench.scenario NAME --out result.json`.
 
-Scenarios: lampang-cold, lampang-nochange, lampang-upload, nakhon-ratchasima, national,
-naive-lampang, parse-speed. Each prints nothing but a line on stderr and writes its numbers as
+Scenarios: lampang-cold, lampang-nochange, lampang-upload, lampang-nochange-ownwrite (the
+no-change rerun with [google] skip_read_after_own_write = true), nakhon-ratchasima, national,
+naive-lampang, parse-speed, offline-nochange (the offline demo's rerun, each in a fresh process). Each prints nothing but a line on stderr and writes its numbers as
 JSON. Peak RSS: the kernel's high-water mark is reset (/proc/self/clear_refs) just before the
 measured sync, and `getrusage(RUSAGE_SELF).ru_maxrss` is read after it; the peak of the setup
 (generating the province, loading the fake) is reported separately.
@@ -10,6 +11,7 @@ measured sync, and `getrusage(RUSAGE_SELF).ru_maxrss` is read after it; the peak
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import gc
 import json
@@ -98,6 +100,9 @@ def lampang(which: str, seed: int) -> dict[str, Any]:
     p, clock, fake, loaded, tmp, settings, meter = _province("lampang", seed)
     setup_s = time.perf_counter() - t_setup
     out: dict[str, Any] = {"scenario": f"lampang-{which}", "province": p.counts(), "setup_s": round(setup_s, 2)}
+    if which == "nochange-ownwrite":  # the rerun right after a writing run, with the master's version recorded
+        settings = settings.model_copy(update={"google": settings.google.model_copy(
+            update={"skip_read_after_own_write": True})})
 
     def job() -> RunStats:
         if which == "cold":
@@ -170,9 +175,54 @@ def national(seed: int, modes: list[str], per_tambon: int) -> dict[str, Any]:
                            "province": dict(totals), "generate_s": round(time.perf_counter() - t_gen, 1),
                            "modes": []}
     for mode in modes:
+        if mode == "country":
+            out["country"] = _country(generated, seed)
+            continue
         workers, _, retries = mode.partition(":r")
         out["modes"].append(_national_mode(generated, seed, int(workers), int(retries) if retries else None))
         gc.collect()  # the mode's fake is gone: its memory is not the next mode's
+    return out
+
+
+def one_country(generated: list[P.Province]) -> P.Province:
+    """The same generated provinces as one config: every district, one Form, one QR folder, one
+    master. File keys are made unique per province; a district name found in several provinces
+    (GeoThai has one: เฉลิมพระเกียรติ) is one district with all their sub-districts."""
+    districts: dict[str, list[str]] = {}
+    files: list[P.GFile] = []
+    responses: list[P.GResponse] = []
+    for i, p in enumerate(generated):
+        for d, tambons in p.districts.items():
+            districts[d] = list(dict.fromkeys([*districts.get(d, []), *tambons]))
+        files += [dataclasses.replace(f, key=f"p{i}:{f.key}") for f in p.files]
+        responses += [dataclasses.replace(r, reports=[f"p{i}:{k}" for k in r.reports],
+                                          photos=[f"p{i}:{k}" for k in r.photos]) for r in p.responses]
+    return P.Province("ทั้งประเทศ", districts, files, responses, [], sum(p.activity_rows for p in generated),
+                      now=generated[0].now)
+
+
+def _country(generated: list[P.Province], seed: int) -> dict[str, Any]:
+    """One cold sync of the whole country in one config (issue 13: CPU grows linearly, so this
+    costs at most 2x the sum of the provinces' own syncs, mode 1 of the same run)."""
+    country = one_country(generated)
+    clock = VirtualClock()
+    fake = BenchFake(clock)
+    t_load = time.perf_counter()
+    loaded = P.load(fake, country)
+    settings = P.settings(country, loaded, workdir("gsync-bench-country-") / "state.sqlite")
+    load_s = time.perf_counter() - t_load
+    meter = Meter()
+
+    def job() -> RunStats:
+        meter.start()
+        return run_sync(fake, settings, country.now)
+
+    w = clock.run([("country", job)])[0]
+    if w.error:
+        raise w.error
+    out: dict[str, Any] = {"province": country.counts(), "load_s": round(load_s, 1), "run": w.result.as_dict()}
+    out.update(meter.report())
+    gc.collect()
     return out
 
 
@@ -327,6 +377,41 @@ def naive_lampang(seed: int) -> dict[str, Any]:
     return out
 
 
+def offline_nochange(runs: int = 3) -> dict[str, Any]:
+    """The offline demo (Lampang: Forms CSV, local folder, local workbook): `gsync demo`, one
+    `gsync sync`, then `runs` no-change reruns, each `gsync sync` in a fresh process as cron
+    runs it; user+sys CPU and peak RSS of each from `/usr/bin/time -f "%U %S %M"` (the kernel's
+    wait4 figures when GNU time is missing: they include this process's fork, so RSS reads high)."""
+    import os
+    import subprocess
+
+    tmp = workdir("gsync-bench-offline-")
+    gsync = [sys.executable, "-m", "gsync"]
+    # As on a server: Python writes its bytecode caches on the first run and reuses them (a
+    # PYTHONDONTWRITEBYTECODE in this shell would make every run compile gsync again).
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    subprocess.run([*gsync, "demo", "--dir", str(tmp / "demo")], check=True, capture_output=True, env=env)
+    config = str(tmp / "demo" / "demo.toml")
+    subprocess.run([*gsync, "sync", "--config", config], check=False, capture_output=True, env=env)
+    out: list[dict[str, Any]] = []
+    timer = "/usr/bin/time" if os.path.exists("/usr/bin/time") else None
+    for _ in range(runs):
+        if timer:  # GNU time: the child's own figures (wait4 here would count this process's fork too)
+            done = subprocess.run([timer, "-f", "%U %S %M", *gsync, "sync", "--config", config], env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)
+            user, system, kb = done.stderr.strip().splitlines()[-1].split()
+            out.append({"exit": done.returncode, "cpu_s": round(float(user) + float(system), 3),
+                        "rss_mb": round(int(kb) / 1024, 1), "how": "/usr/bin/time"})
+            continue
+        proc = subprocess.Popen([*gsync, "sync", "--config", config], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        out.append({"exit": os.waitstatus_to_exitcode(status), "cpu_s": round(usage.ru_utime + usage.ru_stime, 3),
+                    "rss_mb": round(usage.ru_maxrss / 1024, 1), "how": "wait4"})
+    return {"scenario": "offline-nochange", "runs": out, "cpu_s_max": max(r["cpu_s"] for r in out),
+            "rss_mb_max": max(r["rss_mb"] for r in out)}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.scenario")
     ap.add_argument("name")
@@ -348,12 +433,14 @@ def main(argv: list[str] | None = None) -> int:
         kind, which = (("nakhon-ratchasima", "cold") if args.name == "nakhon-ratchasima"
                        else ("lampang", args.name.split("-", 1)[1]))
         out = {"scenario": args.name, **rss(kind, which, args.seed)}
-    elif args.name in ("lampang-cold", "lampang-nochange", "lampang-upload"):
+    elif args.name in ("lampang-cold", "lampang-nochange", "lampang-upload", "lampang-nochange-ownwrite"):
         out = lampang(args.name.split("-", 1)[1], args.seed)
     elif args.name == "nakhon-ratchasima":
         out = nakhon_ratchasima(args.seed)
     elif args.name == "national":
         out = national(args.seed, args.modes.split(","), args.per_tambon)
+    elif args.name == "offline-nochange":
+        out = offline_nochange()
     elif args.name == "naive-lampang":
         out = naive_lampang(args.seed)
     elif args.name == "parse-speed":

@@ -71,6 +71,12 @@ class ChangeFeed:
             return None
         if token in self._since:
             return self._since[token]
+        result = self.fresh(token)
+        self._since[token] = result
+        return result
+
+    def fresh(self, token: str) -> Changes | None:
+        """Every change after `token` as Drive reports it now (not the run's cached answer)."""
         params = {"pageToken": token, "fields": FIELDS, "pageSize": "1000",
                   "supportsAllDrives": "true", "includeItemsFromAllDrives": "true"}
         raw: list[dict[str, Any]] = []
@@ -87,8 +93,18 @@ class ChangeFeed:
                 result = Changes(raw, str(page["newStartPageToken"]))
                 self._start = self._start or result.token
             break
-        self._since[token] = result
         return result
+
+    def version(self, file_id: str) -> str | None:
+        """The file's Drive `version` (monotonically increasing, bumped by every change to it),
+        when the account itself made its last change; None when someone else did."""
+        f = self._get("files.get", f"/files/{file_id}",
+                      {"fields": "version,lastModifyingUser(me)", "supportsAllDrives": "true"})
+        if not isinstance(f, dict) or not f.get("version"):
+            return None
+        if (f.get("lastModifyingUser") or {}).get("me") is False:
+            return None
+        return str(f["version"])
 
     def _get(self, what: str, path: str, params: dict[str, str],
              rejected: frozenset[int] = frozenset()) -> Any:

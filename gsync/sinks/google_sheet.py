@@ -105,6 +105,7 @@ class GoogleSheetSink:
         self._cache_key = f"sheet:{self.spreadsheet_id}:tabs"
         self._snapshot_key = f"sheet:{self.spreadsheet_id}:snapshot"
         self._every = dt.timedelta(minutes=settings.google.full_read_minutes)
+        self._own_writes = settings.google.skip_read_after_own_write
         self._snapshot: dict[str, Any] | None = None
         self._position: str | None = None
         self._tabs: dict[str, _Tab] | None = None  # every tab of the spreadsheet, by title
@@ -146,8 +147,8 @@ class GoogleSheetSink:
         self._position = seen.token if seen is not None else feed.start_token()  # before the read
         if not isinstance(snap, dict) or seen is None or due(snap.get("at"), dt.datetime.now(dt.UTC), self._every):
             return None
-        if seen.touched(self.spreadsheet_id):
-            return None  # edited since it was read (by staff, or by gsync's own last write): read it
+        if seen.touched(self.spreadsheet_id) and not (self._own_writes and _own_write(seen.files.get(self.spreadsheet_id), snap)):
+            return None  # edited since gsync last read or wrote it (by staff, or anyone): read it
         cached = self._load_cache()
         values, sizes = snap.get("values"), snap.get("sizes") or {}
         if cached is None or not isinstance(values, dict):
@@ -167,12 +168,42 @@ class GoogleSheetSink:
         sizes = {t: [x.rows, x.cols] for t, x in self._tabs.items() if x.rows is not None and x.cols is not None}
         self.state.stage_json(self._snapshot_key, {**self._snapshot, "sizes": sizes})
 
-    def _after_write(self) -> None:
-        """gsync's own write shows in the feed like any edit: the next run reads the master once.
+    def _edited_during_run(self) -> bool:
+        """Did anyone change the master since this run's read? One `changes.list` before the
+        first write call of a writing run (never in a run that writes nothing). True when
+        unknown: the next run then reads the master rather than trust a copy."""
+        if not self._own_writes or self._snapshot is None or self._position is None:
+            return True
+        try:
+            seen = changes_feed(self._google, self.state).fresh(self._position)
+        except (AttributeError, SourceError) as e:
+            log.info("could not ask Drive whether the master changed during the run (%s); the next run reads it", e)
+            return True
+        return seen is None or seen.touched(self.spreadsheet_id)
 
-        (Telling gsync's write from a staff edit made with the same Google account would need
-        the master's Drive version after the write: one more request in every writing run.)"""
-        self.state.stage_json(self._snapshot_key, {"token": self._position})  # the feed position, no copy
+    def _after_write(self, changed: list[_Plan], existing: dict[str, list[list[Cell]]], edited: bool) -> None:
+        """What the master holds after this write, and its Drive version, for the next run.
+
+        gsync's own write shows in the changes feed like any edit. One `files.get` after the
+        write records the master's version: when the feed next reports the master at exactly
+        that version, the change was gsync's own write and the copy staged here is the master
+        (no read). Any later edit bumps the version, so it is read. When someone changed the
+        master during the run (`edited`), or its last change was not this account's, no copy
+        is kept: the next run reads the master."""
+        version = None
+        if not edited:
+            try:
+                version = changes_feed(self._google, self.state).version(self.spreadsheet_id)
+            except (AttributeError, SourceError) as e:
+                log.info("could not read the master's Drive version after writing (%s); the next run reads it", e)
+        if version is None or self._snapshot is None:
+            self._snapshot = None
+            self.state.stage_json(self._snapshot_key, {"token": self._position})  # the feed position, no copy
+            return
+        written = {**existing, **{p.table.title: [_cells(r, 0) for r in p.rows] for p in changed}}
+        self._snapshot = {"values": written, "at": self._snapshot.get("at"), "token": self._position,
+                          "version": version}
+        self._stage_snapshot()
 
     def _read(self) -> dict[str, list[list[Cell]]]:
         try:
@@ -323,10 +354,12 @@ class GoogleSheetSink:
                     raise SinkError(self._write_message("read the tabs of", e)) from e
             changed = self._changes(tables, existing)
 
+        edited = self._edited_during_run()
         structure = self._structure(changed)
         if structure:
             reply = self._write_call("update the layout of", self.http.batch_update, self.spreadsheet_id,
                                      {"requests": structure})
+            self._grown(changed)
             for r in reply.get("replies", []):
                 props = (r or {}).get("addSheet", {}).get("properties")
                 if props:
@@ -343,8 +376,8 @@ class GoogleSheetSink:
             self._write_call("clear the old rows of", self.http.values_batch_clear, self.spreadsheet_id,
                              body={"ranges": clears})
 
-        self._after_write()
         self._owned.update({p.table.title: p.width for p in changed})
+        self._after_write(changed, existing, edited)
         self._save_cache()
         log.info("wrote the master Google Sheet: %d tab(s) changed (%s); %d row block(s), %d clear(s)",
                  len(changed), ", ".join(p.table.title for p in changed), len(data), len(clears))
@@ -366,6 +399,20 @@ class GoogleSheetSink:
             if len(p.rows) > t.rows or p.width > t.cols:
                 return True
         return False
+
+    def _grown(self, changed: list[_Plan]) -> None:
+        """The grid sizes after `_structure`'s appendDimension requests (the next run's copy
+        of the master must know them, or it would ask for the tab list again)."""
+        assert self._tabs is not None
+        for p in changed:
+            t = self._tabs.get(p.table.title)
+            if t is None:
+                continue
+            need_rows, need_cols = max(len(p.rows), 2), max(p.width, 1)
+            if t.rows is not None and need_rows > t.rows:
+                t.rows = need_rows + ROW_HEADROOM
+            if t.cols is not None and need_cols > t.cols:
+                t.cols = need_cols
 
     def _structure(self, changed: list[_Plan]) -> list[dict[str, Any]]:
         """The `spreadsheets.batchUpdate` requests: new tabs, bigger grids, formatting."""
@@ -506,6 +553,11 @@ def _plan(table: Table, rows: list[list[Cell]], old: list[list[Cell]], owned: in
         clears.append(a1(table.title, 0, width, min(old_rows, len(rows)), owned_old))
     header_changed = not old or not same_rows([_cut(old[0], span)], [rows[0]])
     return _Plan(table, rows, width, blocks, clears, header_changed)
+
+
+def _own_write(f: dict[str, Any] | None, snap: dict[str, Any]) -> bool:
+    """The feed reports the master exactly at the version gsync recorded after its own write."""
+    return f is not None and bool(snap.get("version")) and str(f.get("version")) == snap.get("version")
 
 
 def _cut(row: list[Cell], n: int) -> list[Cell]:

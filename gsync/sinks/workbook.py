@@ -16,13 +16,7 @@ import stat
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-
-import openpyxl
-from openpyxl.chart import BarChart, Reference
-from openpyxl.packaging.custom import StringProperty
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
+from typing import TYPE_CHECKING, Any
 
 from gsync.errors import SinkError
 from gsync.master.merge import merge_all, prepare, same_rows
@@ -37,13 +31,18 @@ from gsync.master.tables import (
     renamed_notice,
 )
 
+if TYPE_CHECKING:
+    import openpyxl
+
+# openpyxl is imported only where a workbook is loaded or written: a run that finds nothing to
+# write reads the master with calamine and never pays openpyxl's import (a third of its CPU).
+
 log = logging.getLogger(__name__)
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 EXCEL_MAX_CHARS = 32_767  # what one Excel cell holds
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
-_STAFF_FILL = PatternFill("solid", fgColor="FFF9E6")
+_HEADER_GREY, _STAFF_YELLOW = "D9D9D9", "FFF9E6"
 # Excel's and LibreOffice's locale code for Thai with the Buddhist calendar and Arabic digits
 # (01 digits, 07 calendar, 041E Thai): a real date cell, shown `13 ธ.ค. 2567`.
 DATE_FORMAT = "[$-107041E]d mmm yyyy"
@@ -65,6 +64,8 @@ class WorkbookSink:
         if fast is not None:
             out, written = fast
         else:
+            import openpyxl
+
             try:
                 wb = openpyxl.load_workbook(self.path, data_only=False)
             except Exception as e:  # noqa: BLE001 - any failure to open is the same for the operator
@@ -104,6 +105,9 @@ class WorkbookSink:
         if (not changed or only_logs) and self.path.exists() and not self._renames:
             return 0
         refuse_if_in_use(self.path)
+        import openpyxl
+        from openpyxl.packaging.custom import StringProperty
+
         # Load the existing file and replace only gsync's tabs: staff's own tabs, charts and
         # formulas elsewhere in the workbook stay exactly as they were.
         wb = openpyxl.load_workbook(self.path) if self.path.exists() else openpyxl.Workbook()
@@ -234,46 +238,81 @@ def _property(wb: openpyxl.Workbook, name: str) -> str:
 
 
 def _write_sheet(ws, t: Table, rows: list[list[Cell]]) -> None:  # type: ignore[no-untyped-def]
-    fills = {word: PatternFill("solid", fgColor=colour) for word, colour in STATUS_COLOURS}
-    wrap = Alignment(wrap_text=True, vertical="top")
-    top = Alignment(vertical="top")
-    n_gsync, n_all = len(t.headers), len(t.all_headers)
+    styles = _Styles()
     long_text = {i + 1 for i, w in enumerate(t.widths) if w >= 18}
     for r_idx, row in enumerate(rows, start=1):
         for c_idx, value in enumerate(row, start=1):
             cell = ws.cell(row=r_idx, column=c_idx)
-            if isinstance(value, str):
-                cell.value = value
-                if value.startswith(FORMULA_STARTS):
-                    cell.data_type = "s"  # stored as a string, not a formula
-                    cell.quotePrefix = True  # and Excel keeps it text when someone edits it
-            else:
-                cell.value = value
-                if isinstance(value, dt.datetime):
-                    cell.number_format = DATE_FORMAT if (value.hour, value.minute) == (0, 0) else DATETIME_FORMAT
-                elif isinstance(value, dt.date):
-                    cell.number_format = DATE_FORMAT
+            _write_cell(cell, value)
             if r_idx > 1:
-                cell.alignment = top
-            if r_idx > 1 and (c_idx - 1) in t.status_columns and isinstance(value, str):
-                fill = next((f for word, f in fills.items() if word in value), None)
-                if fill is not None:
-                    cell.fill = fill
-                    cell.alignment = wrap
-            elif r_idx > 1 and n_gsync < c_idx <= n_all:
-                cell.fill = _STAFF_FILL
-            if r_idx > 1 and c_idx in long_text and isinstance(value, str) and _blocked(row, c_idx):
-                cell.alignment = wrap  # a long file list or problem wraps: the page stays one wide
-    for c_idx in range(1, len(rows[0]) + 1 if rows else n_all + 1):
+                _style_cell(cell, t, row, c_idx, long_text, styles)
+    _header_row(ws, t, rows, styles)
+    _row_heights(ws, t, rows, long_text)
+    if t.hidden_key:
+        ws.column_dimensions["A"].hidden = True
+        ws.freeze_panes = "C2"  # the hidden key and the district beside it stay in view
+    else:
+        ws.freeze_panes = "B2"
+    _validations(ws, t, max(len(rows), 2))
+    _print_setup(ws, t)
+    if t.chart and len(rows) > t.chart["last_row"]:
+        _chart(ws, t)
+
+
+class _Styles:
+    """The fills and alignments of one tab (openpyxl objects, made when a tab is written)."""
+
+    def __init__(self) -> None:
+        from openpyxl.styles import Alignment, Font, PatternFill
+
+        self.status = {word: PatternFill("solid", fgColor=colour) for word, colour in STATUS_COLOURS}
+        self.header, self.staff = PatternFill("solid", fgColor=_HEADER_GREY), PatternFill("solid", fgColor=_STAFF_YELLOW)
+        self.wrap, self.top, self.bold = Alignment(wrap_text=True, vertical="top"), Alignment(vertical="top"), Font(bold=True)
+
+
+def _write_cell(cell: Any, value: Cell) -> None:
+    cell.value = value
+    if isinstance(value, str):
+        if value.startswith(FORMULA_STARTS):
+            cell.data_type = "s"  # stored as a string, not a formula
+            cell.quotePrefix = True  # and Excel keeps it text when someone edits it
+    elif isinstance(value, dt.datetime):
+        cell.number_format = DATE_FORMAT if (value.hour, value.minute) == (0, 0) else DATETIME_FORMAT
+    elif isinstance(value, dt.date):
+        cell.number_format = DATE_FORMAT
+
+
+def _style_cell(cell: Any, t: Table, row: list[Cell], c_idx: int, long_text: set[int], styles: _Styles) -> None:
+    """A data cell: top-aligned; a status coloured by its word; staff's columns filled."""
+    value = row[c_idx - 1]
+    cell.alignment = styles.top
+    if (c_idx - 1) in t.status_columns and isinstance(value, str):
+        fill = next((f for word, f in styles.status.items() if word in value), None)
+        if fill is not None:
+            cell.fill = fill
+            cell.alignment = styles.wrap
+    elif len(t.headers) < c_idx <= len(t.all_headers):
+        cell.fill = styles.staff
+    if c_idx in long_text and isinstance(value, str) and _blocked(row, c_idx):
+        cell.alignment = styles.wrap  # a long file list or problem wraps: the page stays one wide
+
+
+def _header_row(ws: Any, t: Table, rows: list[list[Cell]], styles: _Styles) -> None:
+    from openpyxl.utils import get_column_letter
+
+    for c_idx in range(1, len(rows[0]) + 1 if rows else len(t.all_headers) + 1):
         cell = ws.cell(row=1, column=c_idx)
-        cell.font = Font(bold=True)
-        cell.fill = _HEADER_FILL if c_idx <= n_gsync else _STAFF_FILL
-        cell.alignment = wrap
+        cell.font = styles.bold
+        cell.fill = styles.header if c_idx <= len(t.headers) else styles.staff
+        cell.alignment = styles.wrap
         width = t.widths[c_idx - 1] if c_idx - 1 < len(t.widths) else 22
         ws.column_dimensions[get_column_letter(c_idx)].width = width
     ws.row_dimensions[1].height = 33  # two lines of Thai: a header that wraps is seen whole
-    # Rows as tall as their wrapped text (LibreOffice does not size them when it opens the file):
-    # Thai combining marks take no width, so count base characters.
+
+
+def _row_heights(ws: Any, t: Table, rows: list[list[Cell]], long_text: set[int]) -> None:
+    """Rows as tall as their wrapped text (LibreOffice does not size them when it opens the
+    file): Thai combining marks take no width, so count base characters."""
     for r_idx, row in enumerate(rows[1:], start=2):
         lines = 1
         for c_idx, value in enumerate(row, start=1):
@@ -283,12 +322,13 @@ def _write_sheet(ws, t: Table, rows: list[list[Cell]]) -> None:  # type: ignore[
                 lines = max(lines, min(4, -(-chars // max(width, 1))))
         if lines > 1:
             ws.row_dimensions[r_idx].height = 15 * lines
-    if t.hidden_key:
-        ws.column_dimensions["A"].hidden = True
-        ws.freeze_panes = "C2"  # the hidden key and the district beside it stay in view
-    else:
-        ws.freeze_panes = "B2"
-    last_row = max(len(rows), 2)
+
+
+def _validations(ws: Any, t: Table, last_row: int) -> None:
+    """Drop-downs (and tick marks) in staff's columns."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     for j, h in enumerate(t.staff):
         rule = t.validations.get(h)
         if rule is None:
@@ -297,15 +337,12 @@ def _write_sheet(ws, t: Table, rows: list[list[Cell]]) -> None:  # type: ignore[
         listed = ",".join(c.replace('"', "") for c in choices)
         if len(listed) > LIST_MAX:
             continue  # too many choices to type into a drop-down: staff type the name
-        letter = get_column_letter(n_gsync + j + 1)
+        letter = get_column_letter(len(t.headers) + j + 1)
         dv = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True, showErrorMessage=False)
         dv.promptTitle, dv.prompt = h[:32], ("ใส่ ✓ หรือเว้นว่าง" if rule == CHECKBOX else "เลือกจากรายการ")
         dv.showInputMessage = True
         ws.add_data_validation(dv)
         dv.add(f"{letter}2:{letter}{last_row + 500}")
-    _print_setup(ws, t)
-    if t.chart and len(rows) > t.chart["last_row"]:
-        _chart(ws, t)
 
 
 def _blocked(row: list[Cell], c_idx: int) -> bool:
@@ -329,6 +366,8 @@ def _print_setup(ws, t: Table) -> None:  # type: ignore[no-untyped-def]
 
 def _chart(ws, t: Table) -> None:  # type: ignore[no-untyped-def]
     """Reporting and on-time rates per quarter, a native bar chart beside the rates table."""
+    from openpyxl.chart import BarChart, Reference
+
     c = t.chart or {}
     chart = BarChart()
     chart.type = "col"

@@ -21,6 +21,10 @@ from tests.adapters.test_incremental import NOW, WRITES, downloads, sync
 def province(google_server: tuple[Any, str], tmp_path: Path) -> dict[str, Any]:
     fake, base_url = google_server
     config, ids = demo_on_fake(fake, base_url, tmp_path)
+    # record the master's Drive version after writing (README "What a run costs")
+    text = config.read_text(encoding="utf-8")
+    assert "[google]\n" in text
+    config.write_text(text.replace("[google]\n", "[google]\nskip_read_after_own_write = true\n", 1), encoding="utf-8")
     return {"fake": fake, "config": config, "ids": ids, "sid": ids["spreadsheet_id"], "folder": ids["folder_id"],
             "state": tmp_path / "google" / "state" / "gsync.sqlite"}
 
@@ -62,14 +66,55 @@ def api_ids(calls: list[Any]) -> list[str]:
 
 
 def test_a_rerun_with_nothing_changed_costs_one_changes_list_and_one_responses_list(province):
-    sync(province, NOW)  # cold: reads and writes everything
+    cold = sync(province, NOW)  # cold: reads and writes everything
+    # a writing run asks Drive once before writing (did anyone edit the master since the read?)
+    # and once after (the master's version, so the next run knows the change was its own write)
+    versions = [c for c in cold if c.id == "drive.files.get" and c.path_params.get("fileId") == province["sid"]]
+    assert [c.query["fields"] for c in versions] == [["version,lastModifyingUser(me)"]]
     after_write = sync(province, NOW + dt.timedelta(hours=1))
-    # the feed reports the master (gsync's own write): read once, nothing written
-    assert api_ids(after_write) == ["drive.changes.list", "forms.forms.responses.list",
-                                    "sheets.spreadsheets.values.batchGet"]
+    # the feed reports the master at the version gsync recorded: its own write, not read again
+    assert api_ids(after_write) == ["drive.changes.list", "forms.forms.responses.list"]
 
     quiet = sync(province, NOW + dt.timedelta(hours=2))
     assert api_ids(quiet) == ["drive.changes.list", "forms.forms.responses.list"]
+
+
+def test_the_rerun_after_a_writing_rerun_costs_two_requests_too(province):
+    fake, sid = province["fake"], province["sid"]
+    sync(province, NOW)
+    sync(province, NOW + dt.timedelta(hours=1))
+    rows = synth.activities(demo.lampang_districts()["แม่ทะ"], demo.FY, 2, seed=42)
+    fake.drive_add_file("แม่ทะ ไตรมาส2.xlsx", synth.activity_xlsx("แม่ทะ", demo.PROVINCE, 2, rows),
+                        province["folder"], created_time=NOW - dt.timedelta(days=1))
+    wrote = sync(province, NOW + dt.timedelta(hours=2))
+    assert "sheets.spreadsheets.values.batchUpdate" in api_ids(wrote)
+    assert "sheets.spreadsheets.values.batchGet" not in api_ids(wrote)  # the copy from the cold run's write
+    before = fake.sheet_values(sid, TAB_REPORTS)
+
+    after = sync(province, NOW + dt.timedelta(hours=3))
+    assert api_ids(after) == ["drive.changes.list", "forms.forms.responses.list"]
+    assert fake.sheet_values(sid, TAB_REPORTS) == before
+
+
+def test_a_staff_edit_right_after_a_writing_run_is_read_and_kept(province):
+    fake, sid = province["fake"], province["sid"]
+    sync(province, NOW)  # writes the master
+    header = fake.sheet_values(sid, TAB_REPORTS)[0]
+    col = chr(ord("A") + header.index(NOTE))
+    fake.sheet_set_cell(sid, TAB_REPORTS, f"{col}3", "ส่งทางไลน์แล้ว")  # staff, a minute after gsync wrote
+    key = fake.sheet_values(sid, TAB_REPORTS)[2][0]
+
+    seen = sync(province, NOW + dt.timedelta(hours=1))
+    assert api_ids(seen) == ["drive.changes.list", "forms.forms.responses.list",
+                             "sheets.spreadsheets.values.batchGet"]  # the version moved past gsync's write
+
+    rows = synth.activities(demo.lampang_districts()["แม่ทะ"], demo.FY, 2, seed=42)
+    fake.drive_add_file("แม่ทะ ไตรมาส2.xlsx", synth.activity_xlsx("แม่ทะ", demo.PROVINCE, 2, rows),
+                        province["folder"], created_time=NOW - dt.timedelta(days=1))
+    wrote = sync(province, NOW + dt.timedelta(hours=2))
+    assert [c.id for c in wrote if c.id in WRITES]
+    notes = {r[0]: r[header.index(NOTE)] for r in fake.sheet_values(sid, TAB_REPORTS)[1:] if len(r) > header.index(NOTE)}
+    assert notes.get(key) == "ส่งทางไลน์แล้ว"
 
 
 def test_a_staff_edit_to_the_master_between_runs_is_read_and_kept(province):
