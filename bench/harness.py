@@ -1,6 +1,6 @@
 """gsync against the Google fake, in process, under the virtual clock.
 
-* `BenchFake`: the stateful fake (`tests/fakes`) whose per-request latency and every retry
+* `BenchFake`: the stateful fake (`gsync/testing`) whose per-request latency and every retry
   sleep advance the virtual clock of the sync that made the request (`bench.vclock`).
 * `BenchClients`: gsync's own `GoogleClients`, with its retrying, counting transports
   (`gsync.google.transport`) unchanged; only the bottom layer (the socket) is replaced by the
@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # tests.fakes is not installed: import it from the checkout
+if str(ROOT) not in sys.path:  # `python bench/...` from the checkout: the bench package itself
     sys.path.insert(0, str(ROOT))
 
 import google_auth_httplib2  # noqa: E402

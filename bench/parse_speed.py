@@ -1,7 +1,7 @@
 """Parsing speed: report files per second on one core, openpyxl (read-only) vs python-calamine.
 
 The corpus is what a Lampang-size province sends in a year (the report files of
-`bench.province.build("lampang")`: messy and template xlsx, Word tables, centre registers;
+`gsync.testing.province.build("lampang")`: messy and template xlsx, Word tables, centre registers;
 photos are never parsed). Each file goes through the whole `gsync.parse.parse_file` (sniffing,
 header detection, Thai dates and digits, vocabularies), once per backend, best of a few
 rounds. The process is pinned to one CPU, and speed is files / CPU seconds (with the wall

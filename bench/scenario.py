@@ -1,7 +1,7 @@
 """One benchmark scenario in this (fresh) process: `python -m bench.scenario NAME --out result.json`.
 
-Scenarios: lampang-cold, lampang-nochange, lampang-upload, lampang-nochange-ownwrite (the
-no-change rerun with [google] skip_read_after_own_write = true), nakhon-ratchasima, national,
+Scenarios: lampang-cold, lampang-nochange (the rerun right after the cold, writing run),
+lampang-upload, nakhon-ratchasima, national,
 naive-lampang, parse-speed, offline-nochange (the offline demo's rerun, each in a fresh process). Each prints nothing but a line on stderr and writes its numbers as
 JSON. Peak RSS: the kernel's high-water mark is reset (/proc/self/clear_refs) just before the
 measured sync, and `getrusage(RUSAGE_SELF).ru_maxrss` is read after it; the peak of the setup
@@ -100,9 +100,6 @@ def lampang(which: str, seed: int) -> dict[str, Any]:
     p, clock, fake, loaded, tmp, settings, meter = _province("lampang", seed)
     setup_s = time.perf_counter() - t_setup
     out: dict[str, Any] = {"scenario": f"lampang-{which}", "province": p.counts(), "setup_s": round(setup_s, 2)}
-    if which == "nochange-ownwrite":  # the rerun right after a writing run, with the master's version recorded
-        settings = settings.model_copy(update={"google": settings.google.model_copy(
-            update={"skip_read_after_own_write": True})})
 
     def job() -> RunStats:
         if which == "cold":
@@ -433,7 +430,7 @@ def main(argv: list[str] | None = None) -> int:
         kind, which = (("nakhon-ratchasima", "cold") if args.name == "nakhon-ratchasima"
                        else ("lampang", args.name.split("-", 1)[1]))
         out = {"scenario": args.name, **rss(kind, which, args.seed)}
-    elif args.name in ("lampang-cold", "lampang-nochange", "lampang-upload", "lampang-nochange-ownwrite"):
+    elif args.name in ("lampang-cold", "lampang-nochange", "lampang-upload"):
         out = lampang(args.name.split("-", 1)[1], args.seed)
     elif args.name == "nakhon-ratchasima":
         out = nakhon_ratchasima(args.seed)

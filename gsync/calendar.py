@@ -111,6 +111,13 @@ def _quarter_months(fiscal_year: int, quarter: int) -> tuple[int, int]:
     return ce_year, 3 * (quarter - 1) - 2  # Q2 -> 1, Q3 -> 4, Q4 -> 7
 
 
+#: Years whose holidays a caller handed in (`remember_holidays`), as the same package version
+#: computed them on an earlier run: building ``holidays.Thailand`` imports every country the
+#: package knows (about 80 ms), most of a rerun with nothing new.
+_REMEMBERED: dict[int, frozenset[date]] = {}
+_LOOKED_UP: set[int] = set()
+
+
 @functools.cache
 def _thai_public_holidays(year: int) -> frozenset[date]:
     """Thai public holidays (incl. in-lieu days) of one CE year, cached per year.
@@ -119,7 +126,35 @@ def _thai_public_holidays(year: int) -> frozenset[date]:
     per year and reduced to a frozenset for O(1) lookups.  Years outside the
     package's supported range simply have no public holidays.
     """
+    _LOOKED_UP.add(year)
+    known = _REMEMBERED.get(year)
+    if known is not None:
+        return known
     return frozenset(holidays.Thailand(years=year))
+
+
+def holidays_seen() -> dict[str, object]:
+    """The public holidays of every year this process has looked at, with the version of the
+    ``holidays`` package that computed them, as JSON-ready data for `remember_holidays`."""
+    years = {year: _thai_public_holidays(year) for year in sorted(set(_REMEMBERED) | _LOOKED_UP)}
+    return {"holidays": holidays.__version__,
+            "years": {str(y): sorted(d.isoformat() for d in days) for y, days in years.items()}}
+
+
+def remember_holidays(saved: object) -> None:
+    """Take the holidays an earlier run computed (`holidays_seen`), when the same version of the
+    ``holidays`` package computed them; anything else (another version, a damaged value) is
+    ignored and the package is asked again."""
+    if not isinstance(saved, dict) or saved.get("holidays") != holidays.__version__:
+        return
+    years = saved.get("years")
+    if not isinstance(years, dict):
+        return
+    try:
+        table = {int(y): frozenset(date.fromisoformat(d) for d in days) for y, days in years.items()}
+    except (TypeError, ValueError):
+        return
+    _REMEMBERED.update(table)
 
 
 # --------------------------------------------------------------------------- fiscal year

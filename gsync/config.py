@@ -187,8 +187,8 @@ class GoogleCfg(Section):
     full_read_minutes: int = Field(60, ge=1, le=24 * 60)
     # Record the master's Drive version after each write (one changes.list before the write,
     # one files.get after it), so the rerun right after a writing run need not read the master
-    # back (issue 13; off by default until the lead flips it, see README "What a run costs").
-    skip_read_after_own_write: bool = False
+    # back (issue 13). false: read the master after every run that wrote it (one request more).
+    skip_read_after_own_write: bool = True
 
     @field_validator("endpoint")
     @classmethod

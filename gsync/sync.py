@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import holidays
 
 import gsync
-from gsync import parse
+from gsync import calendar, parse
 from gsync.accounting import Accounting
 from gsync.attribution import Incoming
 from gsync.config import Settings
@@ -40,6 +40,9 @@ ATTENTION_KEY = "attention_seen"  # state kv: the attention items of the last co
 
 # What counted for which report (kv, JSON): a receipt outlives its file (judging: file_removed).
 RECEIPTS_KEY = "receipts:v1"
+# state kv: the Thai public holidays the last run computed, with the holidays package version
+# (a rerun need not build holidays.Thailand, which imports every country the package knows)
+HOLIDAYS_KEY = "thai_holidays"
 # How many responses / files each channel yielded in the last good run (kv, JSON).
 COUNTS_KEY = "source_counts:v1"
 
@@ -114,6 +117,8 @@ def run(
                  accept=accept_drop)
     hook("read")
 
+    cached_holidays = state.get_json(HOLIDAYS_KEY)
+    calendar.remember_holidays(cached_holidays)
     loader = _Loader(settings, state)
     by_id = {r.id: r for r in refs}
     attached = [(ref, resp.id) for resp in responses for ref in (*resp.report_files, *resp.photo_files)]
@@ -129,6 +134,8 @@ def run(
     present = {r.id for r in responses} | {i.ref.id for i in incoming}
     outcome = judge(settings, responses, incoming, staff, now, removed=_removed(state, present, now))
     state.stage_json(RECEIPTS_KEY, _receipts(outcome, settings))
+    if (seen_holidays := calendar.holidays_seen()) != cached_holidays:
+        state.stage_json(HOLIDAYS_KEY, seen_holidays)
     tables = render(settings, outcome, now)
     orphans = [row for t in tables for row in orphaned_notes(t, existing.get(t.title))]
     result = SyncResult(outcome, parsed_new=loader.parsed_new, gone=loader.gone, accounting=acct)

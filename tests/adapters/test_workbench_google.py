@@ -157,7 +157,7 @@ def test_the_as_of_time_alone_writes_nothing(gp: Province) -> None:
     gp.fake.reset_log()
     google_run(gp, now=NOW + dt.timedelta(minutes=15))
     assert sum(gp.fake.count(m) for m in WRITES) == 0, gp.fake.counts("sheets.")
-    assert gp.fake.counts("sheets.") == {"sheets.spreadsheets.values.batchGet": 1}
+    assert gp.fake.counts("sheets.") == {}  # not even read: Drive reports gsync's own version (issue 13)
 
 
 def test_a_renamed_tab_is_found_again_and_a_deleted_one_reported(gp: Province) -> None:

@@ -73,6 +73,12 @@ CUT = {
 }
 
 
+def _staff_looked(p: Province) -> None:
+    """A staff member widened a column: the master's Drive version moves, its values do not, so
+    the next run reads it back (it would skip the read of gsync's own version, issue 13)."""
+    p.fake.drive.touch(p.sid, modifier_email="staff@example.go.th")
+
+
 def _new_report(p: Province) -> None:
     p.fake.drive_add_file("แจ้ห่ม ไตรมาส 1.xlsx", report_xlsx("แจ้ห่ม", 1, 61), p.ids["folder_id"],
                           created_time="2024-12-12T03:00:00Z")
@@ -86,6 +92,7 @@ def second_run_reference(tmp_path_factory: pytest.TempPathFactory) -> Tabs:
         p = google_province(fake, base_url, tmp_path_factory.mktemp("defects-second"))
         google_run(p)
         _new_report(p)
+        _staff_looked(p)
         google_run(p)
         return comparable(sheet_tabs(p))
 
@@ -95,6 +102,7 @@ def test_cut_off_sheets_answer_is_retried(label: str, gp: Province, second_run_r
     match, transport = CUT[label]
     google_run(gp)
     _new_report(gp)
+    _staff_looked(gp)
     gp.sleeps.clear()
     fault = gp.fake.inject(match, after_bytes=40)
     result = google_run(gp, transport=transport)
