@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from gsync import calendar, fiscal, thai
 from gsync.config import Settings
@@ -125,16 +125,23 @@ def is_evidence(item: Incoming) -> bool:
 
 def nearest_report(item: Incoming, district: str, files: Mapping[tuple[str, int], Sequence[Incoming]]) -> int | None:
     """A photo with no quarter belongs with the report uploaded beside it (same folder, within a week)."""
-    best: tuple[dt.timedelta, int] | None = None
-    for (d, q), listed in files.items():
-        if d != district:
-            continue
+    return nearest_beside(item, ((q, listed) for (d, q), listed in files.items() if d == district))
+
+
+K = TypeVar("K")
+
+
+def nearest_beside(item: Incoming, candidates: Iterable[tuple[K, Iterable[Incoming]]]) -> K | None:
+    """The key of the non-evidence file uploaded closest to *item* in the same folder, within
+    `EVIDENCE_WINDOW`: where a photo with nothing else to go by belongs."""
+    best: tuple[dt.timedelta, K] | None = None
+    for key, listed in candidates:
         for other in listed:
             if other.ref.folders != item.ref.folders or is_evidence(other):
                 continue
             gap = abs(other.ref.received_at - item.ref.received_at)
             if gap <= EVIDENCE_WINDOW and (best is None or gap < best[0]):
-                best = (gap, q)
+                best = (gap, key)
     return best[1] if best else None
 
 

@@ -29,7 +29,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from gsync import calendar, judging, messages, thai
-from gsync.attribution import EVIDENCE_WINDOW, Incoming, is_evidence
+from gsync.attribution import Incoming, nearest_beside
 from gsync.config import CollectionCfg, DistrictCfg, Settings
 from gsync.models import Centre, CollectionReport, FileKind, Problem
 
@@ -99,17 +99,7 @@ def quarter_of_receipt(settings: Settings, item: Incoming) -> int:
 def nearest(item: Incoming, district: str, buckets: dict[BucketKey, Bucket]) -> BucketKey | None:
     """The collection a photo with no quarter belongs to: a file of it in the same folder, uploaded
     within a week (as judging does for quarterly reports)."""
-    best: tuple[dt.timedelta, BucketKey] | None = None
-    for key, bucket in buckets.items():
-        if key[1] != district:
-            continue
-        for other in bucket.files:
-            if other.ref.folders != item.ref.folders or is_evidence(other):
-                continue
-            gap = abs(other.ref.received_at - item.ref.received_at)
-            if gap <= EVIDENCE_WINDOW and (best is None or gap < best[0]):
-                best = (gap, key)
-    return best[1] if best else None
+    return nearest_beside(item, ((key, bucket.files) for key, bucket in buckets.items() if key[1] == district))
 
 
 def judge(
