@@ -20,11 +20,8 @@ from tests.adapters.test_incremental import NOW, WRITES, downloads, sync
 @pytest.fixture()
 def province(google_server: tuple[Any, str], tmp_path: Path) -> dict[str, Any]:
     fake, base_url = google_server
-    config, ids = demo_on_fake(fake, base_url, tmp_path)
-    # record the master's Drive version after writing (README "What a run costs")
-    text = config.read_text(encoding="utf-8")
-    assert "[google]\n" in text
-    config.write_text(text.replace("[google]\n", "[google]\nskip_read_after_own_write = true\n", 1), encoding="utf-8")
+    config, ids = demo_on_fake(fake, base_url, tmp_path)  # the defaults: what an office runs
+    assert "skip_read_after_own_write" not in config.read_text(encoding="utf-8")
     return {"fake": fake, "config": config, "ids": ids, "sid": ids["spreadsheet_id"], "folder": ids["folder_id"],
             "state": tmp_path / "google" / "state" / "gsync.sqlite"}
 
@@ -77,6 +74,18 @@ def test_a_rerun_with_nothing_changed_costs_one_changes_list_and_one_responses_l
 
     quiet = sync(province, NOW + dt.timedelta(hours=2))
     assert api_ids(quiet) == ["drive.changes.list", "forms.forms.responses.list"]
+
+
+def test_switched_off_a_writing_run_asks_drive_nothing_more_and_the_next_run_reads_the_master(province):
+    text = province["config"].read_text(encoding="utf-8")
+    province["config"].write_text(text.replace("[google]\n", "[google]\nskip_read_after_own_write = false\n", 1),
+                                  encoding="utf-8")
+    cold = sync(province, NOW)
+    assert [c for c in cold if c.id == "drive.files.get" and c.path_params.get("fileId") == province["sid"]] == []
+    assert api_ids(cold).count("drive.changes.list") == 0  # no guard before the write either
+    after_write = sync(province, NOW + dt.timedelta(hours=1))
+    assert api_ids(after_write) == ["drive.changes.list", "forms.forms.responses.list",
+                                    "sheets.spreadsheets.values.batchGet"]
 
 
 def test_the_rerun_after_a_writing_rerun_costs_two_requests_too(province):
