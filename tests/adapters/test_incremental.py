@@ -26,7 +26,7 @@ WRITES = {"sheets.spreadsheets.batchUpdate", "sheets.spreadsheets.values.batchUp
           "sheets.spreadsheets.values.batchClear", "sheets.spreadsheets.values.update",
           "sheets.spreadsheets.values.append", "sheets.spreadsheets.values.clear"}
 _RANGE = re.compile(r"^'?(.*?)'?!([A-Z]+)(\d+):([A-Z]+)(\d+)$")
-# the log row's columns (sinks.tables.log_table): key, time, verdict, received, problems,
+# the log row's columns (master.tables.log_table): key, time, verdict, received, problems,
 # unattributed, parsed anew, API requests, bytes downloaded, retries
 LOG_REQUESTS, LOG_BYTES, LOG_PARSED = 7, 8, 6
 

@@ -1,4 +1,4 @@
-"""Collections, fiscal years and Form-vs-header conflicts in rules.judge (pure), and the lessons
+"""Collections, fiscal years and Form-vs-header conflicts in judging.judge (pure), and the lessons
 parser on seed 004's form. Expectations are written by hand."""
 
 from __future__ import annotations

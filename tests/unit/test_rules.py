@@ -1,4 +1,4 @@
-"""rules.judge: attribution, the union of channels, completeness and timeliness (pure)."""
+"""judging.judge with attribution.py: attribution, the union of channels, completeness and timeliness (pure)."""
 
 from __future__ import annotations
 
