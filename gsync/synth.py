@@ -143,22 +143,33 @@ def activity_docx(district: str, province: str, quarter: int, rows: list[Row]) -
     return buf.getvalue()
 
 
-def register_xlsx(district: str, province: str, tambons: list[str]) -> bytes:
+REGISTER_HEADERS = ["ลำดับที่", "ชื่อศูนย์จิตอาสาฯ", "หมู่ที่", "ตำบล", "ประธานศูนย์ฯ", "โทรศัพท์", "ระดับ", "พิกัด", "หมายเหตุ"]
+
+
+def register_workbook(district: str, province: str, rows: list[list[object]],
+                      footer: tuple[list[object], ...] = ()) -> bytes:
+    """A centre register per contract section 4 (title, district and province, the header), with
+    these centre rows and whatever follows them (a signature line)."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "ทะเบียนศูนย์"
     ws.append(["แบบรายงานศูนย์ผู้นำจิตอาสาพัฒนาชุมชน"])
     ws.append(["อำเภอ", district, "จังหวัด", province])
     ws.append([])
-    ws.append(["ลำดับที่", "ชื่อศูนย์จิตอาสาฯ", "หมู่ที่", "ตำบล", "ประธานศูนย์ฯ", "โทรศัพท์", "ระดับ", "พิกัด", "หมายเหตุ"])
-    ws.append([1, f"ศูนย์ผู้นำจิตอาสาพัฒนาชุมชนอำเภอ{district}", 1, tambons[0], "นายสมชาย ใจดี", "0812345678",
-               "ระดับอำเภอ", "18.29, 99.49", ""])
-    for i, t in enumerate(tambons, 2):
-        ws.append([i, f"ศูนย์ผู้นำจิตอาสาพัฒนาชุมชนตำบล{t}", i % 10 + 1, t, f"นางสมศรี ตำบล{t}",
-                   f"08{i % 10}-{100 + i:03d}-{1000 + i:04d}", "ระดับตำบล", "", ""])
+    ws.append(REGISTER_HEADERS)
+    for row in (*rows, *footer):
+        ws.append(row)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def register_xlsx(district: str, province: str, tambons: list[str]) -> bytes:
+    rows: list[list[object]] = [[1, f"ศูนย์ผู้นำจิตอาสาพัฒนาชุมชนอำเภอ{district}", 1, tambons[0], "นายสมชาย ใจดี",
+                              "0812345678", "ระดับอำเภอ", "18.29, 99.49", ""]]
+    rows += [[i, f"ศูนย์ผู้นำจิตอาสาพัฒนาชุมชนตำบล{t}", i % 10 + 1, t, f"นางสมศรี ตำบล{t}",
+              f"08{i % 10}-{100 + i:03d}-{1000 + i:04d}", "ระดับตำบล", "", ""] for i, t in enumerate(tambons, 2)]
+    return register_workbook(district, province, rows)
 
 
 def jpeg_bytes() -> bytes:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import openpyxl
 
-REGISTER_HEADERS = ["ลำดับที่", "ชื่อศูนย์จิตอาสาฯ", "หมู่ที่", "ตำบล", "ประธานศูนย์ฯ", "โทรศัพท์", "ระดับ", "พิกัด", "หมายเหตุ"]
+from gsync.synth import REGISTER_HEADERS, register_workbook  # noqa: F401 - REGISTER_HEADERS: tests import it here
 
 
 def register_xlsx(
@@ -22,29 +22,19 @@ def register_xlsx(
 ) -> bytes:
     """A register per contract section 4: the district-level centre, then one row per sub-district."""
     coords = coords or {}
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "ทะเบียนศูนย์"
-    ws.append(["แบบรายงานศูนย์ผู้นำจิตอาสาพัฒนาชุมชน"])
-    ws.append(["อำเภอ", district, "จังหวัด", province])
-    ws.append([])
-    ws.append(REGISTER_HEADERS)
+    rows: list[list[object]] = []
     n = 1
     if district_centre:
-        ws.append([n, f"ศูนย์ผู้นำจิตอาสาพัฒนาชุมชนอำเภอ{district}", 1, tambons[0], f"นายประธาน อำเภอ{district}",
+        rows.append([n, f"ศูนย์ผู้นำจิตอาสาพัฒนาชุมชนอำเภอ{district}", 1, tambons[0], f"นายประธาน อำเภอ{district}",
                    "0811111111", "ระดับอำเภอ", district_coords, ""])
     for t in tambons:
         if t in skip:
             continue
         n += 1
-        ws.append([n, f"ศูนย์ผู้นำจิตอาสาพัฒนาชุมชนตำบล{t}", n % 9 + 1, t, "" if t in no_chair else f"นางประธาน ตำบล{t}",
+        rows.append([n, f"ศูนย์ผู้นำจิตอาสาพัฒนาชุมชนตำบล{t}", n % 9 + 1, t, "" if t in no_chair else f"นางประธาน ตำบล{t}",
                    "" if t in no_phone else f"08{n % 10}-{200 + n:03d}-{3000 + n:04d}", "ระดับตำบล",
                    coords.get(t, ""), ""])
-    ws.append([])
-    ws.append(["", "ลงชื่อ ........................ ผู้รายงาน"])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return register_workbook(district, province, rows, footer=([], ["", "ลงชื่อ ........................ ผู้รายงาน"]))
 
 
 def buriram_register_xlsx(district: str, tambons: list[str]) -> bytes:
