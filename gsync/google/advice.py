@@ -105,6 +105,17 @@ def classify(status: int, reason: str = "", message: str = "") -> Failure:
     return Failure.TRANSIENT
 
 
+# the fixes several failures share
+_FORM_EDITOR = "add {who} as an editor of the Form (Send > Add collaborators): only editors can read responses"
+_SHARE_FOLDER = (
+    "share the folder with {who} as Viewer (Share > add the address), and check [drive] folder_id "
+    "(the end of the folder's address, drive.google.com/drive/folders/<id>)"
+)
+_SHEET_EDITOR = "open the Sheet, click Share and add {who} as Editor"
+_SHEET_WRITER = (
+    "share the Sheet with {who} as Editor (not Viewer or Commenter), and remove any protection on gsync's tabs"
+)
+
 #: (what was asked for, failure) -> the fix. `None` as the first key: any resource.
 #: Placeholders: {who} the account gsync runs as, {where} the folder a file lives in,
 #: {export} the export format, {api} the API's host name.
@@ -129,25 +140,12 @@ ADVICE: dict[tuple[str | None, Failure], str] = {
         "1FAIpQL... id of the link respondents get; and add {who} as an editor of the Form (only editors can "
         "read responses)"
     ),
-    ("form", Failure.NO_PERMISSION): (
-        "add {who} as an editor of the Form (Send > Add collaborators): only editors can read responses"
-    ),
-    ("form", Failure.FORBIDDEN): (
-        "add {who} as an editor of the Form (Send > Add collaborators): only editors can read responses"
-    ),
+    ("form", Failure.NO_PERMISSION): _FORM_EDITOR,
+    ("form", Failure.FORBIDDEN): _FORM_EDITOR,
     # the QR folder ([drive] folder_id)
-    ("folder", Failure.NOT_FOUND): (
-        "share the folder with {who} as Viewer (Share > add the address), and check [drive] folder_id "
-        "(the end of the folder's address, drive.google.com/drive/folders/<id>)"
-    ),
-    ("folder", Failure.NO_PERMISSION): (
-        "share the folder with {who} as Viewer (Share > add the address), and check [drive] folder_id "
-        "(the end of the folder's address, drive.google.com/drive/folders/<id>)"
-    ),
-    ("folder", Failure.FORBIDDEN): (
-        "share the folder with {who} as Viewer (Share > add the address), and check [drive] folder_id "
-        "(the end of the folder's address, drive.google.com/drive/folders/<id>)"
-    ),
+    ("folder", Failure.NOT_FOUND): _SHARE_FOLDER,
+    ("folder", Failure.NO_PERMISSION): _SHARE_FOLDER,
+    ("folder", Failure.FORBIDDEN): _SHARE_FOLDER,
     # one file in Drive (a QR-folder file or a Form upload)
     ("file", Failure.NO_PERMISSION): "share {where} with {who} as Viewer",
     ("file", Failure.EXPORT_TOO_BIG): (
@@ -161,15 +159,11 @@ ADVICE: dict[tuple[str | None, Failure], str] = {
         "check [sheet] spreadsheet_id (the id in the Sheet's address, docs.google.com/spreadsheets/d/<id>/edit, "
         "between /d/ and /edit)"
     ),
-    ("sheet", Failure.NO_PERMISSION): "open the Sheet, click Share and add {who} as Editor",
-    ("sheet", Failure.FORBIDDEN): "open the Sheet, click Share and add {who} as Editor",
+    ("sheet", Failure.NO_PERMISSION): _SHEET_EDITOR,
+    ("sheet", Failure.FORBIDDEN): _SHEET_EDITOR,
     # the master Sheet, written
-    ("sheet write", Failure.NO_PERMISSION): (
-        "share the Sheet with {who} as Editor (not Viewer or Commenter), and remove any protection on gsync's tabs"
-    ),
-    ("sheet write", Failure.FORBIDDEN): (
-        "share the Sheet with {who} as Editor (not Viewer or Commenter), and remove any protection on gsync's tabs"
-    ),
+    ("sheet write", Failure.NO_PERMISSION): _SHEET_WRITER,
+    ("sheet write", Failure.FORBIDDEN): _SHEET_WRITER,
     ("sheet write", Failure.NOT_FOUND): (
         "the Sheet was deleted or moved to the bin; restore it or set a new [sheet] spreadsheet_id"
     ),
