@@ -1,6 +1,6 @@
-"""The README is the operator's manual: it must name every command, option, exit code and problem
-code gsync has (like sqlite-utils' documentation test). A new option without a word in the README
-fails here."""
+"""The documentation (README.md and the guides in docs/) must name every command, option, exit code
+and problem code gsync has (like sqlite-utils' documentation test). A new option without a word in
+the documentation fails here."""
 
 from __future__ import annotations
 
@@ -13,7 +13,10 @@ import pytest
 
 from gsync import cli, errors, models
 
-README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+ROOT = Path(__file__).resolve().parents[2]
+# the documentation: the README and every guide under docs/ (each reader has a guide of their own)
+README = "\n\n".join(p.read_text(encoding="utf-8")
+                     for p in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))])
 
 
 def _commands() -> list[tuple[str, click.Command]]:
