@@ -13,30 +13,28 @@ file; and by its own completeness rules:
 * ``lessons``: every record fills the collection's ``required_fields``;
 * ``activity``: the activity rows' own checks (sub-district, category, participants).
 
-A file belongs to a collection by what it is (a register, a lessons record) or, for activity
+A file belongs to a collection (`bucketing.collection_of`) by what it is (a register, a lessons record) or, for activity
 collections, by a keyword in its file or folder name. It needs a district, never a quarter:
 a collection with a ``due`` date has one report per district; one without follows the
 quarterly rule, and a file with no quarter counts for the quarter it was received in.
 
-Pure: called by `judging.judge` with what it already attributed.
+Pure: called by `outcome.judge` with the buckets `bucketing.sort` filled.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import defaultdict
-from dataclasses import dataclass, field
 
-from gsync import calendar, judging, messages, thai
-from gsync.attribution import Incoming, nearest_beside
+from gsync import calendar, messages, thai
+from gsync.bucketing import KIND_OF_FILE, CollectionBucket, CollectionKey
 from gsync.config import CollectionCfg, DistrictCfg, Settings
-from gsync.models import Centre, CollectionReport, FileKind, Problem
+from gsync.counting import NOT_BLOCKING, dedupe_rows, latest_versions, timeliness_of, unique
+from gsync.models import Centre, CollectionReport, Problem
+from gsync.staff import StaffInput
 
 # Thailand, generously: [south, west, north, east]
 THAILAND_BBOX = (5.5, 97.3, 20.5, 105.7)
-
-KIND_OF_FILE = {FileKind.REGISTER: "register", FileKind.LESSONS: "lessons", FileKind.ACTIVITY: "activity"}
 
 LESSON_LABELS = {
     "reporter": "ชื่อผู้ถอดบทเรียน",
@@ -55,57 +53,10 @@ def problem(code: str, *, source: str | None = None, row: int | None = None, **f
     return messages.problem(code, source=source, row=row, **fields)  # type: ignore[arg-type]
 
 
-@dataclass
-class Bucket:
-    files: list[Incoming] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-
-
-BucketKey = tuple[str, str, int | None]  # (collection id, district, quarter or None)
-
-
-def collection_of(settings: Settings, item: Incoming) -> CollectionCfg | None:
-    """The collection a file belongs to, or None (then it is a quarterly report file, or evidence)."""
-    if not settings.collections or item.parsed is None:
-        return None
-    kind = KIND_OF_FILE.get(item.parsed.kind)
-    if kind is None:
-        return None
-    candidates = [c for c in settings.collections if c.kind == kind]
-    if not candidates:
-        return None
-    where = thai.name_key(" ".join((*item.ref.folders, item.ref.name)))
-    for c in candidates:
-        if any(thai.name_key(k) and thai.name_key(k) in where for k in c.keywords):
-            return c
-    if kind == "activity":
-        return None  # without its keyword, an activity report is the quarterly one
-    plain = [c for c in candidates if not c.keywords]
-    return plain[0] if plain else candidates[0]
-
-
-def quarter_of_receipt(settings: Settings, item: Incoming) -> int:
-    """The quarter a file with no quarter clue counts for: the one it was received in (clamped
-    to the fiscal year)."""
-    local = item.ref.received_at.astimezone(settings.tz).date()
-    fy, q = calendar.quarter_of(local)
-    if fy < settings.fiscal_year:
-        return 1
-    if fy > settings.fiscal_year:
-        return 4
-    return q
-
-
-def nearest(item: Incoming, district: str, buckets: dict[BucketKey, Bucket]) -> BucketKey | None:
-    """The collection a photo with no quarter belongs to: a file of it in the same folder, uploaded
-    within a week (as judging does for quarterly reports)."""
-    return nearest_beside(item, ((key, bucket.files) for key, bucket in buckets.items() if key[1] == district))
-
-
 def judge(
     settings: Settings,
-    buckets: dict[BucketKey, Bucket],
-    staff: judging.StaffInput,
+    buckets: dict[CollectionKey, CollectionBucket],
+    staff: StaffInput,
     now: dt.datetime,
     quarter_deadlines: dict[int, dt.date],
 ) -> list[CollectionReport]:
@@ -113,21 +64,21 @@ def judge(
     for c in settings.collections:
         for d in settings.districts:
             if c.due is not None:
-                out.append(_report(settings, c, d, None, c.due, buckets.get((c.id, d.name, None), Bucket()), staff, now))
+                out.append(_report(settings, c, d, None, c.due, buckets.get((c.id, d.name, None), CollectionBucket()), staff, now))
             else:
                 for q in calendar.QUARTERS:
-                    bucket = buckets.get((c.id, d.name, q), Bucket())
+                    bucket = buckets.get((c.id, d.name, q), CollectionBucket())
                     out.append(_report(settings, c, d, q, quarter_deadlines[q], bucket, staff, now))
     return out
 
 
 def _report(
     settings: Settings, c: CollectionCfg, d: DistrictCfg, q: int | None, deadline: dt.date,
-    bucket: Bucket, staff: judging.StaffInput, now: dt.datetime,
+    bucket: CollectionBucket, staff: StaffInput, now: dt.datetime,
 ) -> CollectionReport:
     tz = settings.tz
     files = sorted(bucket.files, key=lambda i: (i.ref.received_at, i.ref.modified_at or i.ref.received_at, i.ref.id))
-    counted, superseded = judging.latest_versions(files)
+    counted, superseded = latest_versions(files)
     submitted = min(i.ref.received_at for i in files).astimezone(tz) if files else None
     problems = list(bucket.problems)
     report = CollectionReport(
@@ -160,18 +111,18 @@ def _report(
                         title=rec.title.split("\n")[0][:60] or f"เรื่องที่ {rec.index}", label=LESSON_LABELS[f],
                     ))
     elif readable and c.kind == "activity":
-        report.activities = judging.dedupe_rows(report.activities)
+        report.activities = dedupe_rows(report.activities)
         problems.extend(_activity_problems(settings, d, q, report, names))
 
     key = report.key
     excused = key in staff.excused
-    timeliness = judging.timeliness_of(excused, submitted, deadline, now, tz)
-    problems = judging.unique(problems)
+    timeliness = timeliness_of(excused, submitted, deadline, now, tz)
+    problems = unique(problems)
     report.problems = problems
     report.timeliness = timeliness  # type: ignore[assignment]
     report.excused = excused
     report.note = staff.notes.get(key, "")
-    report.complete = None if not files else not any(p.code not in judging.NOT_BLOCKING for p in problems)
+    report.complete = None if not files else not any(p.code not in NOT_BLOCKING for p in problems)
     return report
 
 
@@ -249,38 +200,4 @@ def _activity_problems(
             out.append(messages.problem("unknown_category", source=src, row=a.row, text=a.category_raw or "(ว่าง)"))
         if (a.participants is None or a.participants <= 0) and r.participants_positive:
             out.append(messages.problem("no_participants", source=src, row=a.row, text=a.participants_raw or "ว่าง"))
-    return out
-
-
-@dataclass(frozen=True)
-class CollectionRates:
-    collection: str
-    name: str
-    quarter: int | None
-    deadline: dt.date
-    expected: int
-    received: int
-    on_time: int
-    complete: int
-    reporting_rate: float | None
-    on_time_rate: float | None
-
-
-def rates(reports: list[CollectionReport], now: dt.datetime, tz: dt.tzinfo) -> list[CollectionRates]:
-    """Per collection (and quarter): expected, received, on time, complete, and the two rates."""
-    groups: dict[tuple[str, int | None], list[CollectionReport]] = defaultdict(list)
-    for r in reports:
-        groups[(r.collection, r.quarter)].append(r)
-    out: list[CollectionRates] = []
-    for (cid, q), rs in groups.items():
-        expected = [r for r in rs if not r.excused and (r.submitted_at or calendar.is_due(now, r.deadline, tz))]
-        received = [r for r in expected if r.submitted_at is not None]
-        on_time = [r for r in received if r.timeliness == "on_time"]
-        out.append(CollectionRates(
-            collection=cid, name=rs[0].name, quarter=q, deadline=rs[0].deadline,
-            expected=len(expected), received=len(received), on_time=len(on_time),
-            complete=sum(1 for r in received if r.complete),
-            reporting_rate=len(received) / len(expected) if expected else None,
-            on_time_rate=len(on_time) / len(expected) if expected else None,
-        ))
     return out

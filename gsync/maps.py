@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 from gsync import calendar, thai
 from gsync.config import Settings
-from gsync.judging import Outcome
 from gsync.models import Centre, FileRef, Report
+from gsync.outcome import Outcome
 
 LEVELS = {"district": "ระดับอำเภอ", "subdistrict": "ระดับตำบล"}
 STATUS_TEXT = {

@@ -23,10 +23,10 @@ from gsync.accounting import Accounting
 from gsync.attribution import Incoming
 from gsync.config import Settings
 from gsync.errors import FileGone, FileUnavailable, SourceCollapsed
-from gsync.judging import Outcome, judge
 from gsync.master.merge import orphaned_notes
 from gsync.master.tables import archive_table, log_table, render, staff_input, thai_datetime
 from gsync.models import FileKind, FileRef, ParsedFile, Receipt
+from gsync.outcome import Outcome, judge
 from gsync.parse.fingerprint import code_fingerprint
 from gsync.ports import DriveSource, FormSource, MasterSink, Progress, StateStore, SyncState
 from gsync.vocab import EVIDENCE_EXTENSIONS
@@ -220,7 +220,7 @@ class _Loader:
         return out
 
     def _begin(self, ref: FileRef, source: DriveSource | None, response_id: str | None) -> tuple[Incoming | None] | _Fetch:
-        listed = ref.received_at  # this content's arrival: what orders re-uploads (judging._report)
+        listed = ref.received_at  # this content's arrival: what orders re-uploads (judging.report)
         first = self.state.first_received(ref.id)
         if first is not None and first < ref.received_at:
             ref = ref.model_copy(update={"received_at": first})  # the receipt: the first upload's time

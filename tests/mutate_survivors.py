@@ -12,8 +12,8 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 MUTANTS = [
  ("1 re-upload (1) suffix", "gsync/attribution.py", r'_DUPLICATE_SUFFIX = re.compile(r"(\s*\(\d+\)|', r'_DUPLICATE_SUFFIX = re.compile(r"(', "tests/unit/test_survivors.py::test_same_name_reupload_that_drops_a_centre_still_replaces_the_old_file"),
  ("2 upper-case marks", "gsync/master/tables.py", 'str(value or "").strip().lower() in TRUTHY', 'str(value or "").strip() in TRUTHY', "tests/unit/test_survivors.py"),
- ("3a truncated blocks", "gsync/judging.py", 'NOT_BLOCKING = frozenset({"truncated", "attachment_unavailable", "file_removed"})', 'NOT_BLOCKING = frozenset({"attachment_unavailable", "file_removed"})', "tests/unit/test_survivors.py"),
- ("3b attachment_unavailable blocks", "gsync/judging.py", 'NOT_BLOCKING = frozenset({"truncated", "attachment_unavailable", "file_removed"})', 'NOT_BLOCKING = frozenset({"truncated", "file_removed"})', "tests/unit/test_survivors.py"),
+ ("3a truncated blocks", "gsync/counting.py", 'NOT_BLOCKING = frozenset({"truncated", "attachment_unavailable", "file_removed"})', 'NOT_BLOCKING = frozenset({"attachment_unavailable", "file_removed"})', "tests/unit/test_survivors.py"),
+ ("3b attachment_unavailable blocks", "gsync/counting.py", 'NOT_BLOCKING = frozenset({"truncated", "attachment_unavailable", "file_removed"})', 'NOT_BLOCKING = frozenset({"truncated", "file_removed"})', "tests/unit/test_survivors.py"),
  ("4 re-save keeps first receipt", "gsync/sync.py", 'if first is not None and first < ref.received_at:', 'if False:', "tests/unit/test_survivors.py"),
 ]
 for label, path, a, b, tests in MUTANTS:

@@ -1,6 +1,6 @@
 """The master, as the core sees it: its tabs as plain tables and the keyed merge (pure, no I/O).
 
-* `tables`: the master's tabs built from an `judging.Outcome`, and staff's input read back;
+* `tables`: the master's tabs built from an `outcome.Outcome`, and staff's input read back;
 * `collection_tabs`: the `[[collections]]` columns, rows and tabs added to those;
 * `merge`: rows matched by key, staff's columns carried over, what both sinks do before writing.
 

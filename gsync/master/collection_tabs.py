@@ -17,10 +17,8 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable
 
-from gsync import collections as coll
 from gsync import thai
 from gsync.config import Settings
-from gsync.judging import Outcome
 from gsync.master.tables import (
     INCOMPLETE,
     KEY,
@@ -37,6 +35,8 @@ from gsync.master.tables import (
 )
 from gsync.messages import LABELS as PROBLEM_LABELS
 from gsync.models import CollectionReport
+from gsync.outcome import Outcome
+from gsync.rates import collection_rates
 
 TAB_LESSONS = "องค์ความรู้"
 LEVELS = {"district": "ระดับอำเภอ", "subdistrict": "ระดับตำบล"}
@@ -97,7 +97,7 @@ def extend(settings: Settings, outcome: Outcome, now: dt.datetime, tables: list[
     if (rates := by_title.get(TAB_RATES)) is not None:
         # after the quarters, before the explanation lines (keys "~N") under the table
         at = next((i for i, row in enumerate(rates.rows) if str(row[0]).startswith("~")), len(rates.rows))
-        for x in coll.rates(reports, now, tz):
+        for x in collection_rates(reports, now, tz):
             label = f"{x.name} ไตรมาสที่ {x.quarter}" if x.quarter else x.name
             due = x.deadline <= now.astimezone(tz).date()
             pending = "ยังไม่ถึงกำหนด"

@@ -12,10 +12,12 @@ import hashlib
 from dataclasses import dataclass, field
 
 from gsync import calendar, thai
+from gsync.bucketing import ResponseRow
 from gsync.config import Settings
-from gsync.judging import Outcome, ResponseRow, ReviewMark, ReviewSeen, StaffInput, StaffPlacement
 from gsync.messages import LABELS as PROBLEM_LABELS
 from gsync.models import FormResponse, Report
+from gsync.outcome import Outcome
+from gsync.staff import ReviewMark, ReviewSeen, StaffInput, StaffPlacement
 
 # Dates are real date cells (dt.date, or a naive dt.datetime in the province's time zone): the
 # workbook shows them in Buddhist Era by its number format; the Google Sheet, whose number
@@ -209,7 +211,7 @@ def staff_input(existing: dict[str, list[list[Cell]]]) -> StaffInput:
     for tab in (TAB_UNATTRIBUTED, TAB_PLACED):
         for row in _records(existing.get(tab, [])):
             d_text, q_text = _column(row, PLACE_DISTRICT), _column(row, PLACE_QUARTER)
-            district = thai.clean(str(d_text)) if d_text not in (None, "") else None  # matched by judging
+            district = thai.clean(str(d_text)) if d_text not in (None, "") else None  # matched by bucketing
             quarter = thai.parse_quarter(q_text)
             if district or quarter:
                 placed[str(row[KEY])] = StaffPlacement(district, quarter)

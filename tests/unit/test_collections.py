@@ -1,4 +1,4 @@
-"""Collections, fiscal years and Form-vs-header conflicts in judging.judge (pure), and the lessons
+"""Collections, fiscal years and Form-vs-header conflicts in outcome.judge (pure), and the lessons
 parser on seed 004's form. Expectations are written by hand."""
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ import pytest
 from gsync import fiscal, parse
 from gsync.attribution import Incoming
 from gsync.config import ConfigError, parse_settings
-from gsync.judging import StaffInput, judge
 from gsync.models import Activity, Centre, FileKind, FileRef, FormResponse, LessonRecord, ParsedFile
+from gsync.outcome import judge
+from gsync.staff import StaffInput
 
 UTC = dt.UTC
 BASE = {

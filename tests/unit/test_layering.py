@@ -1,9 +1,10 @@
-"""The core imports no adapter, no CLI, no Google library and reads no environment (issue 9).
+"""The core imports no adapter, no CLI, no Google library and reads no environment (issue 9),
+and its modules import each other without a circle (issue 22).
 
 Read from the source with `ast`, so an import inside a function counts as much as one at the
 top. The same check by hand, for a note:
 
-    grep -rnE "^\\s*(from|import) (gsync\\.(sources|sinks|google|state|lock|adapters|runner|cli|remind)|click|google|gspread|googleapiclient)\\b|os\\.environ|getenv" gsync/{thai,calendar,fiscal,vocab,models,messages,errors,accounting,attribution,judging,collections,sync,ports}.py gsync/parse gsync/master
+    grep -rnE "^\\s*(from|import) (gsync\\.(sources|sinks|google|state|lock|adapters|runner|cli|remind)|click|google|gspread|googleapiclient)\\b|os\\.environ|getenv" gsync/{thai,calendar,fiscal,vocab,models,messages,errors,accounting,attribution,staff,counting,bucketing,judging,collections,review,rates,outcome,sync,ports}.py gsync/parse gsync/master
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ ROOT = Path(gsync.__file__).parent
 # The core: pure functions and types, the run over the ports, the master's tables and merge.
 CORE = [
     "thai", "calendar", "fiscal", "vocab", "models", "messages", "errors", "accounting",
-    "attribution", "judging", "collections", "sync", "ports",
+    "attribution", "staff", "counting", "bucketing", "judging", "collections", "review", "rates", "outcome",
+    "sync", "ports",
     "parse", "parse.fingerprint", "parse.grid", "parse.lessons", "parse.sniff", "parse.table",
     "master", "master.tables", "master.merge", "master.collection_tabs",
 ]
@@ -125,3 +127,74 @@ def test_relative_imports_are_resolved() -> None:
         "parse.grid:1 imports gsync.sinks", "parse.grid:1 imports gsync.sinks.workbook",
     ]
     assert violations("parse.grid", "from . import sniff\nfrom .table import Cell\n") == []
+
+
+# Peers that share a floor below them and never import each other: judging a quarterly report
+# and judging a collection (both on gsync.counting and gsync.staff); the quarterly tabs and the
+# collections' tabs (both on gsync.master.layout, put together by gsync.master.render).
+PEERS = [("judging", "collections"), ("master.tables", "master.collection_tabs")]
+
+
+def peer_violations(module: str, source: str) -> list[str]:
+    peers = {b for a, b in PEERS if a == module} | {a for a, b in PEERS if b == module}
+    return [f"{module}:{line} imports its peer {name}" for line, name in _imports(module, ast.parse(source))
+            if name.startswith("gsync.") and name.removeprefix("gsync.") in peers]
+
+
+def _core_graph() -> dict[str, set[str]]:
+    core = set(CORE)
+    graph = {}
+    for m in CORE:
+        tree = ast.parse(_path(m).read_text(encoding="utf-8"))
+        names = {n.removeprefix("gsync.") for _, n in _imports(m, tree) if n.startswith("gsync.")}
+        # `from . import grid` names the package too: a module's own packages are not an edge
+        graph[m] = {n for n in names if n in core and n != m and not m.startswith(n + ".")}
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Each import circle once, as the path that closes it (depth-first, in the graph's order)."""
+    found: list[list[str]] = []
+    done: set[str] = set()
+
+    def visit(node: str, path: list[str]) -> None:
+        if node in path:
+            found.append([*path[path.index(node):], node])
+            return
+        if node in done:
+            return
+        for nxt in sorted(graph.get(node, ())):
+            visit(nxt, [*path, node])
+        done.add(node)
+
+    for start in graph:
+        visit(start, [])
+    return found
+
+
+@pytest.mark.parametrize("module", sorted({m for pair in PEERS for m in pair}))
+def test_peers_do_not_import_each_other(module: str) -> None:
+    assert peer_violations(module, _path(module).read_text(encoding="utf-8")) == []
+
+
+@pytest.mark.parametrize(("module", "added", "expected"), [
+    ("judging", "from gsync import collections", "judging:1 imports its peer gsync.collections"),
+    ("judging", "    from gsync.collections import judge", "judging:1 imports its peer gsync.collections"),
+    ("collections", "from gsync import judging", "collections:1 imports its peer gsync.judging"),
+    ("master.tables", "from gsync.master import collection_tabs",
+     "master.tables:1 imports its peer gsync.master.collection_tabs"),
+    ("master.collection_tabs", "from .tables import Table", "master.collection_tabs:1 imports its peer gsync.master.tables"),
+], ids=["judging-collections", "judging-in-function", "collections-judging", "tables-collection_tabs",
+        "collection_tabs-tables-relative"])
+def test_a_peer_import_is_caught(module: str, added: str, expected: str) -> None:
+    source = added.strip() + "\n" + _path(module).read_text(encoding="utf-8")
+    assert expected in peer_violations(module, source)
+
+
+def test_the_core_has_no_import_circle() -> None:
+    assert cycles(_core_graph()) == []
+
+
+def test_an_import_circle_is_found() -> None:
+    graph = {"judging": {"counting"}, "counting": {"staff"}, "staff": {"judging"}, "rates": set()}
+    assert cycles(graph) == [["judging", "counting", "staff", "judging"]]

@@ -1,4 +1,4 @@
-"""judging.judge with attribution.py: attribution, the union of channels, completeness and timeliness (pure)."""
+"""outcome.judge with attribution.py: attribution, the union of channels, completeness and timeliness (pure)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ import pytest
 
 from gsync.attribution import Incoming, stem_key
 from gsync.config import parse_settings
-from gsync.judging import StaffInput, judge
 from gsync.models import Activity, FileKind, FileRef, FormResponse, ParsedFile
+from gsync.outcome import judge
+from gsync.staff import StaffInput
 
 UTC = dt.UTC
 SETTINGS = parse_settings({

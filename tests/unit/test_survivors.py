@@ -23,10 +23,11 @@ from click.testing import CliRunner
 from gsync import demo
 from gsync.attribution import Incoming
 from gsync.cli import main
-from gsync.judging import StaffInput, judge
 from gsync.master.tables import EXCUSED, KEY, TAB_REPORTS, staff_input
 from gsync.models import FileKind, FileRef, ParsedFile, Problem
+from gsync.outcome import judge
 from gsync.sources.forms_csv import CsvFormSource
+from gsync.staff import StaffInput
 from tests.unit.test_rules import FULL, NOW, SETTINGS, act, one, report_file, response
 
 UTC = dt.UTC

@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 from gsync.attribution import Incoming
-from gsync.judging import StaffInput, judge
 from gsync.master.merge import extra_columns, merge, restore_notes
 from gsync.master.tables import Table, staff_input
 from gsync.models import FileKind, FileRef, ParsedFile
+from gsync.outcome import judge
+from gsync.staff import StaffInput
 from tests.unit.test_rules import FULL, NOW, SETTINGS, one, report_file
 
 UTC = dt.UTC
