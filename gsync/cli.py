@@ -31,7 +31,8 @@ import click
 from gsync import thai
 from gsync.config import ConfigError, Settings, check_paths, load_settings
 from gsync.errors import GsyncError
-from gsync.master.tables import REVIEW_LABELS, STATUS_LABELS
+from gsync.master.layout import STATUS_LABELS
+from gsync.master.tables import REVIEW_LABELS
 from gsync.sync import SyncResult
 
 log = logging.getLogger("gsync")

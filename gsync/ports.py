@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
-from gsync.master.tables import Cell, Table
+from gsync.master.layout import Cell, Table
 from gsync.models import FileRef, FormResponse, ParsedFile
 
 # The master as read: tab title -> rows of cells, header first.

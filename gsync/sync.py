@@ -24,7 +24,8 @@ from gsync.attribution import Incoming
 from gsync.config import Settings
 from gsync.errors import FileGone, FileUnavailable, SourceCollapsed
 from gsync.master.merge import orphaned_notes
-from gsync.master.tables import archive_table, log_table, render, staff_input, thai_datetime
+from gsync.master.render import render
+from gsync.master.tables import archive_table, log_table, staff_input, thai_datetime
 from gsync.models import FileKind, FileRef, ParsedFile, Receipt
 from gsync.outcome import Outcome, judge
 from gsync.parse.fingerprint import code_fingerprint

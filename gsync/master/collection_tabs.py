@@ -1,4 +1,4 @@
-"""The collections in the master (`[[collections]]`): added to the tabs `tables.render` built.
+"""The collections in the master (`[[collections]]`): added to the tabs `tables.quarter_tabs` built.
 
 * สถานะรายงาน: one column per collection (per collection and quarter for a quarterly one);
 * รายงาน: one row per collection and district, keyed ``<district>|<collection id>`` (staff's
@@ -7,7 +7,7 @@
 * อัตราการส่ง: one row per collection;
 * องค์ความรู้ (new): one row per lessons-learned record.
 
-Rows are built by header name, so the columns of the tabs `tables.render` owns may move.
+Rows are built by header name, so the columns of the tabs `tables.quarter_tabs` owns may move.
 Pure: no I/O.
 """
 
@@ -19,7 +19,7 @@ from collections.abc import Iterable
 
 from gsync import thai
 from gsync.config import Settings
-from gsync.master.tables import (
+from gsync.master.layout import (
     INCOMPLETE,
     KEY,
     NOTE,

@@ -13,7 +13,8 @@ import datetime as dt
 import logging
 from collections.abc import Sequence
 
-from gsync.master.tables import TAB_ARCHIVE, TAB_LOG, Cell, Table, as_text, header_stem
+from gsync.master.layout import TAB_ARCHIVE, TAB_LOG, Cell, Table
+from gsync.master.tables import as_text, header_stem
 
 log = logging.getLogger(__name__)
 

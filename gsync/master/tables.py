@@ -9,23 +9,36 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass, field
 
 from gsync import calendar, thai
 from gsync.bucketing import ResponseRow
 from gsync.config import Settings
+from gsync.master.layout import (
+    INCOMPLETE,
+    KEY,
+    NOTE,
+    STATUS_LABELS,
+    TAB_ACTIVITIES,
+    TAB_ARCHIVE,
+    TAB_CENTRES,
+    TAB_LOG,
+    TAB_PLACED,
+    TAB_PROBLEMS,
+    TAB_RATES,
+    TAB_REPORTS,
+    TAB_RESPONSES,
+    TAB_REVIEWS,
+    TAB_STATUS,
+    TAB_UNATTRIBUTED,
+    Cell,
+    Table,
+    local_time,
+)
 from gsync.messages import LABELS as PROBLEM_LABELS
 from gsync.models import FormResponse, Report
 from gsync.outcome import Outcome
 from gsync.staff import ReviewMark, ReviewSeen, StaffInput, StaffPlacement
 
-# Dates are real date cells (dt.date, or a naive dt.datetime in the province's time zone): the
-# workbook shows them in Buddhist Era by its number format; the Google Sheet, whose number
-# formats have no Buddhist calendar, gets the same dates as BE text (see `as_text`).
-Cell = str | int | float | dt.date | dt.datetime | None
-
-KEY = "รหัส"
-NOTE = "หมายเหตุเจ้าหน้าที่"
 EXCUSED = "ยกเว้น (ใส่ ✓)"
 ACCEPT = "ยอมรับผู้ส่ง (ใส่ ✓)"
 REVIEW = "ผลการตรวจ"
@@ -38,14 +51,6 @@ PASS, RETURN = "ผ่าน", "ส่งกลับแก้ไข"
 REVIEW_CHOICES = (PASS, RETURN)
 CHECKBOX = "checkbox"  # a Table.validations value: a tick box (Sheets) / a ✓ drop-down (workbook)
 
-STATUS_LABELS = {
-    "not_yet_due": "ยังไม่ถึงกำหนด",
-    "on_time": "ส่งตรงเวลา",
-    "late": "ส่งล่าช้า",
-    "missing": "ยังไม่ส่ง (เลยกำหนด)",
-    "excused": "ได้รับการยกเว้น",
-}
-INCOMPLETE = "ไม่ครบถ้วน"
 REVIEW_LABELS = {
     "returned": "ส่งกลับแก้ไข",
     "resubmitted": "ส่งแก้ไขแล้ว รอตรวจ",
@@ -79,48 +84,9 @@ LEGEND = (
 
 # What a problem code means, in a few Thai words (the ปัญหา tab's "ประเภทปัญหา").
 
-TAB_STATUS = "สถานะรายงาน"
-TAB_REPORTS = "รายงาน"
-TAB_ACTIVITIES = "กิจกรรม"
-TAB_CENTRES = "ศูนย์"
-TAB_PROBLEMS = "ปัญหา"
-TAB_UNATTRIBUTED = "ไฟล์ที่ระบุไม่ได้"
-TAB_PLACED = "ไฟล์ที่เจ้าหน้าที่ระบุแล้ว"
-TAB_RESPONSES = "แบบฟอร์ม"
-TAB_RATES = "อัตราการส่ง"
-TAB_REVIEWS = "ประวัติการตรวจ"
-TAB_LOG = "บันทึกการซิงก์"
-TAB_ARCHIVE = "หมายเหตุที่เก็บไว้"
 
 # Headers gsync wrote in earlier versions: such a column in an old master is gsync's, not staff's.
 RETIRED = {TAB_REPORTS: ["timeliness"]}
-
-TAB_REMINDERS = "ประวัติการแจ้งเตือน"  # written by `gsync remind` (gsync/remind/history.py)
-
-
-@dataclass
-class Table:
-    title: str
-    headers: list[str]  # gsync's columns; headers[0] == KEY
-    rows: list[list[Cell]]
-    staff: list[str] = field(default_factory=list)  # staff-owned columns, after gsync's
-    widths: list[int] = field(default_factory=list)  # in characters, per column (gsync's, then staff's)
-    status_columns: list[int] = field(default_factory=list)  # coloured by STATUS_COLOURS
-    append_only: bool = False  # the sync log: rows are added, never replaced
-    hidden_key: bool = False  # the key column is hidden and the next column frozen with it
-    retired: list[str] = field(default_factory=list)  # headers gsync no longer writes
-    validations: dict[str, list[str] | str] = field(default_factory=dict)  # staff header -> choices | CHECKBOX
-    seed: dict[str, dict[str, Cell]] = field(default_factory=dict)  # key -> staff values for a new row
-    moved: set[str] = field(default_factory=set)  # keys that left this tab for another, with their input
-    volatile: dict[str, int] = field(default_factory=dict)  # key -> column that alone never causes a write
-    fit_page: bool = False  # print on one page (else: one page wide)
-    chart: dict[str, int] | None = None  # a bar chart: {"first_row", "last_row", "label_col", "first_col", "last_col"}
-    lazy: bool = False  # created only once it has a row (tabs most provinces never need)
-    takes_from: list[str] = field(default_factory=list)  # tabs whose rows move here, staff input and all
-
-    @property
-    def all_headers(self) -> list[str]:
-        return self.headers + self.staff
 
 
 def header_stem(h: str) -> str:
@@ -135,11 +101,6 @@ def status_label(r: Report) -> str:
     if r.review:
         label = f"{label} · {REVIEW_LABELS[r.review]}"
     return label
-
-
-def local_time(t: dt.datetime | None, tz: dt.tzinfo) -> dt.datetime | None:
-    """A receipt as a date cell: the wall-clock time in the province (a sheet has no time zones)."""
-    return None if t is None else t.astimezone(tz).replace(tzinfo=None, microsecond=0)
 
 
 def as_text(v: Cell) -> Cell:
@@ -225,14 +186,8 @@ def _records(rows: list[list[Cell]]) -> list[dict[str, Cell]]:
     return [dict(zip(header, r, strict=False)) for r in rows[1:] if r and r[0]]
 
 
-def _key_last(t: Table) -> Table:
-    """Hide the key (column A: sinks merge by it, staff need not see it); the column beside it
-    (the district, mostly) is frozen with it, so scrolling right never loses it."""
-    t.hidden_key = True
-    return t
-
-
-def render(settings: Settings, outcome: Outcome, now: dt.datetime) -> list[Table]:
+def quarter_tabs(settings: Settings, outcome: Outcome, now: dt.datetime) -> list[Table]:
+    """The tabs of the quarterly reports, in order (master.render adds the collections')."""
     tz = settings.tz
     fy = settings.fiscal_year
     reports = outcome.reports
@@ -357,13 +312,7 @@ def render(settings: Settings, outcome: Outcome, now: dt.datetime) -> list[Table
         append_only=True,
         lazy=True,
     )
-    from gsync.master import collection_tabs  # the [[collections]] columns, rows and tabs
-
-    tables = collection_tabs.extend(settings, outcome, now, [status, rep, acts, centres, probs, unatt, placed, resp,
-                                                             rates, reviews])
-    for t in tables:
-        _key_last(t)
-    return tables
+    return [status, rep, acts, centres, probs, unatt, placed, resp, rates, reviews]
 
 
 def _status_table(settings: Settings, outcome: Outcome, now: dt.datetime) -> Table:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 
 from gsync import thai
-from gsync.master.tables import KEY, TAB_REMINDERS, Cell, Table, thai_datetime
+from gsync.master.layout import KEY, TAB_REMINDERS, Cell, Table
+from gsync.master.tables import thai_datetime
 from gsync.remind.outbox import Entry, row_id
 from gsync.remind.plan import PROVINCE, mask_recipient
 

@@ -33,10 +33,7 @@ from gsync.errors import SinkError, SourceError
 from gsync.google.advice import Failure, advice, classify
 from gsync.google.changes import due
 from gsync.google.changes import feed as changes_feed
-from gsync.master.merge import merge_all, prepare, same_rows
-from gsync.master.tables import (
-    CHECKBOX,
-    STATUS_COLOURS,
+from gsync.master.layout import (
     TAB_ACTIVITIES,
     TAB_ARCHIVE,
     TAB_CENTRES,
@@ -52,6 +49,11 @@ from gsync.master.tables import (
     TAB_UNATTRIBUTED,
     Cell,
     Table,
+)
+from gsync.master.merge import merge_all, prepare, same_rows
+from gsync.master.tables import (
+    CHECKBOX,
+    STATUS_COLOURS,
     as_text,
     deleted_notice,
     find_renamed,

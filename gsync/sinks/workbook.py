@@ -19,13 +19,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gsync.errors import SinkError
+from gsync.master.layout import Cell, Table
 from gsync.master.merge import merge_all, prepare, same_rows
 from gsync.master.tables import (
     CHECKBOX,
     SIGNATURES,
     STATUS_COLOURS,
-    Cell,
-    Table,
     deleted_notice,
     find_renamed,
     renamed_notice,

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from gsync import demo, synth
-from gsync.master.tables import NOTE, TAB_REPORTS
+from gsync.master.layout import NOTE, TAB_REPORTS
 from gsync.testing.province import demo_on_fake
 from tests.adapters.test_incremental import NOW, WRITES, downloads, sync
 

@@ -18,7 +18,8 @@ from gsync.config import parse_settings
 from gsync.errors import SinkError, SourceError
 from gsync.google.clients import SCOPES, GoogleClients
 from gsync.google.retry import RetryPolicy
-from gsync.master.tables import EXCUSED, KEY, NOTE, STATUS_COLOURS, Table, log_table
+from gsync.master.layout import KEY, NOTE, Table
+from gsync.master.tables import EXCUSED, STATUS_COLOURS, log_table
 from gsync.sinks.google_sheet import GoogleSheetSink, a1, grid_size
 from gsync.state import State
 

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from gsync import demo, synth
 from gsync.cli import main
-from gsync.master.tables import TAB_ACTIVITIES, TAB_LOG
+from gsync.master.layout import TAB_ACTIVITIES, TAB_LOG
 from gsync.testing.province import demo_on_fake
 
 NOW = dt.datetime(2025, 4, 20, 9, 0, tzinfo=demo.BKK)

@@ -5,7 +5,8 @@ on the next write, and district-typed text that starts with "=" is never a formu
 
 from __future__ import annotations
 
-from gsync.master.tables import EXCUSED, KEY, NOTE, Table
+from gsync.master.layout import KEY, NOTE, Table
+from gsync.master.tables import EXCUSED
 from gsync.ports import MasterSink
 from tests.contract.tiny import Built
 

@@ -22,7 +22,7 @@ from gsync.google.clients import GoogleClients, load_credentials
 from gsync.google.retry import RetryPolicy
 from gsync.google.transport import RetryingAdapter, RetryingHttp
 from gsync.lock import RunLock
-from gsync.master.tables import TAB_LOG
+from gsync.master.layout import TAB_LOG
 from gsync.sinks.google_sheet import GoogleSheetSink
 from gsync.sources.drive_api import ApiDriveSource
 from gsync.sources.forms_api import ApiFormSource

@@ -26,7 +26,7 @@ from gsync import adapters, demo, sync, synth
 from gsync.cli import main
 from gsync.config import Settings, load_settings
 from gsync.lock import RunLock
-from gsync.master.tables import TAB_LOG
+from gsync.master.layout import TAB_LOG
 from gsync.state import State
 from tests.unit.parse_fixtures import patch_zip  # noqa: F401 - shared with the parser tests
 

@@ -12,7 +12,7 @@ from click.testing import CliRunner, Result
 from gsync import demo
 from gsync.cli import main
 from gsync.lock import RunLock
-from gsync.master.tables import TAB_REMINDERS
+from gsync.master.layout import TAB_REMINDERS
 
 MONDAY = "2025-03-17T09:00:00+07:00"  # Q2's day +1 (Sat 15 Mar) caught up on Monday
 NGAO = "U9f8e7d6c5b4a39281706f5e4d3c2b1a0"

@@ -15,7 +15,8 @@ from gsync.accounting import Accounting
 from gsync.config import parse_settings
 from gsync.google.clients import SCOPES, GoogleClients
 from gsync.google.retry import RetryPolicy
-from gsync.master.tables import KEY, NOTE, TAB_REMINDERS, Table, log_table
+from gsync.master.layout import KEY, NOTE, TAB_REMINDERS, Table
+from gsync.master.tables import log_table
 from gsync.remind import history
 from gsync.remind.outbox import Entry
 from gsync.sinks.google_sheet import GoogleSheetSink

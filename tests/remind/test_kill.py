@@ -21,7 +21,7 @@ import pytest
 
 from gsync import demo
 from gsync.config import load_settings
-from gsync.master.tables import TAB_REMINDERS
+from gsync.master.layout import TAB_REMINDERS
 from gsync.remind.outbox import Outbox
 from gsync.remind.run import outbox_path, remind
 

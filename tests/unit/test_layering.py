@@ -24,7 +24,7 @@ CORE = [
     "attribution", "staff", "counting", "bucketing", "judging", "collections", "review", "rates", "outcome",
     "sync", "ports",
     "parse", "parse.fingerprint", "parse.grid", "parse.lessons", "parse.sniff", "parse.table",
-    "master", "master.tables", "master.merge", "master.collection_tabs",
+    "master", "master.layout", "master.tables", "master.merge", "master.collection_tabs", "master.render",
 ]
 # What the core may import from gsync besides itself: the package (its version) and the
 # validated settings (config.py is where a config file is read; the core only gets Settings).

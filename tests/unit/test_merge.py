@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from gsync.master.layout import Table
 from gsync.master.merge import merge, orphaned_notes, same_rows
-from gsync.master.tables import Table
 
 
 def table(rows: list[list], staff: list[str] | None = None, append_only: bool = False) -> Table:

@@ -23,7 +23,8 @@ from click.testing import CliRunner
 from gsync import demo
 from gsync.attribution import Incoming
 from gsync.cli import main
-from gsync.master.tables import EXCUSED, KEY, TAB_REPORTS, staff_input
+from gsync.master.layout import KEY, TAB_REPORTS
+from gsync.master.tables import EXCUSED, staff_input
 from gsync.models import FileKind, FileRef, ParsedFile, Problem
 from gsync.outcome import judge
 from gsync.sources.forms_csv import CsvFormSource

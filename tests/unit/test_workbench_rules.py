@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 from gsync.attribution import Incoming
+from gsync.master.layout import Table
 from gsync.master.merge import extra_columns, merge, restore_notes
-from gsync.master.tables import Table, staff_input
+from gsync.master.tables import staff_input
 from gsync.models import FileKind, FileRef, ParsedFile
 from gsync.outcome import judge
 from gsync.staff import StaffInput
