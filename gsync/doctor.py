@@ -251,23 +251,20 @@ def _folder_api(s: Settings, google: GoogleClients, who: str) -> list[Check]:
 
 
 def _sheet_api(s: Settings, google: GoogleClients, who: str) -> list[Check]:
-    from gspread.exceptions import APIError
 
     sid = s.sheet.spreadsheet_id
     assert sid
-    try:
-        meta = google.sheets.http_client.fetch_sheet_metadata(
-            sid, params={"includeGridData": "false", "fields": "properties.title,sheets.properties.title"})
-    except APIError as e:
-        err = GoogleError.from_gspread(e)
+    meta = _drive_call(lambda: google.sheets.http_client.fetch_sheet_metadata(
+        sid, params={"includeGridData": "false", "fields": "properties.title,sheets.properties.title"}))
+    if isinstance(meta, Exception) and (err := _http_error(meta)) is not None:
         if err.status == 404:
             return [Check(False, f"[sheet] spreadsheet_id {sid}: spreadsheet id not found", advice("sheet", err))]
         if err.status == 403:
             return [Check(False, f"[sheet] spreadsheet_id {sid}: no permission ({err.message})",
                           advice("sheet", err, who=who))]
         return [Check(False, f"[sheet] spreadsheet_id {sid}: HTTP {err.status} {err.message}", advice("sheet", err))]
-    except Exception as e:  # noqa: BLE001 - a network failure: say it, do not crash the doctor
-        return [Check(False, f"[sheet] spreadsheet_id {sid}: {type(e).__name__}: {e}", _network_fix(s))]
+    if isinstance(meta, Exception):  # a network failure: say it, do not crash the doctor
+        return [Check(False, f"[sheet] spreadsheet_id {sid}: {_describe(meta)}", _network_fix(s))]
     title = (meta.get("properties") or {}).get("title") or "?"
     tabs = [x.get("properties", {}).get("title") for x in meta.get("sheets") or []]
     out = [Check(True, f"[sheet] spreadsheet_id {sid}: \"{title}\", {len(tabs)} tab(s)")]
@@ -288,9 +285,12 @@ def _sheet_api(s: Settings, google: GoogleClients, who: str) -> list[Check]:
 
 
 def _drive_call(fn: Callable[[], Any]) -> Any:
-    """The call's result, or the exception it raised (googleapiclient or transport)."""
+    """The call's result, or what it failed with: a `CallFailed` (Google refused, or no answer
+    came), or the transport's own error (the token endpoint, the credentials)."""
+    from gsync.google.call import call
+
     try:
-        return fn()
+        return call(fn)
     except Exception as e:  # noqa: BLE001 - each failure becomes a ✗ line, never a traceback
         return e
 
@@ -299,13 +299,12 @@ def _describe(e: Exception) -> str:
     err = _http_error(e)
     if err is not None:
         return f"HTTP {err.status} {err.reason}: {err.message}".strip()
-    return f"{type(e).__name__}: {e}"
+    cause = getattr(e, "cause", e)  # a CallFailed with no answer: the network's own error
+    return f"{type(cause).__name__}: {cause}"
 
 
 def _http_error(e: Exception) -> GoogleError | None:
-    from googleapiclient.errors import HttpError
-
-    return GoogleError.from_http(e) if isinstance(e, HttpError) else None
+    return getattr(e, "google", None)
 
 
 def _fix(e: Exception, what: str, who: str, s: Settings) -> str:

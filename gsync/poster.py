@@ -209,7 +209,7 @@ def online_form(settings: Settings, google: GoogleClients) -> FormInfo:
     assert settings.form is not None and settings.form.form_id
     form_id = settings.form.form_id
     where = f"[form] form_id {form_id}"
-    form = _execute("Google Forms forms.get", where, google.forms.forms().get(formId=form_id))
+    form = _execute("Google Forms forms.get", where, google.forms.forms().get(formId=form_id), "form")
     responder = form.get("responderUri")
     if not responder:
         if settings.form.url:
@@ -297,7 +297,7 @@ def district_folders(settings: Settings, google: GoogleClients) -> dict[str, str
     }
     folders: list[dict[str, Any]] = []
     while True:
-        page = _execute("Google Drive files.list", where, google.drive.files().list(**kwargs))
+        page = _execute("Google Drive files.list", where, google.drive.files().list(**kwargs), "folder")
         folders.extend(page.get("files") or [])
         kwargs["pageToken"] = page.get("nextPageToken")
         if not kwargs["pageToken"]:
@@ -314,29 +314,21 @@ def district_folders(settings: Settings, google: GoogleClients) -> dict[str, str
     return out
 
 
-def _execute(what: str, where: str, request: Any) -> Any:
-    import http.client
+def _execute(what: str, where: str, request: Any, resource: str) -> Any:
+    """One Google call; a refusal is one line with the fix `advice` gives for `resource`."""
+    from gsync.google.advice import Failure, advice
+    from gsync.google.call import CallFailed, call
 
-    import httplib2
-    from googleapiclient.errors import HttpError
+    def explain(failed: CallFailed) -> Exception:
+        err = failed.google
+        if err is not None and err.failure is Failure.NOT_FOUND:
+            return SourceError(f"{where}: {what} found nothing (404); {advice(resource, err)}")
+        if err is not None and err.status in (401, 403) and err.failure is not Failure.QUOTA:
+            return SourceError(f"{where}: {what}: permission denied ({err.status} {err.reason}); "
+                               + advice(resource, err))
+        return failed.failed(f"{where}: {what}", then="nothing was written")
 
-    from gsync.google.retry import error_message, error_reason
-
-    try:
-        return request.execute()
-    except HttpError as e:
-        status = e.resp.status
-        if status == 404:
-            hint = ("use the id in the Form's edit link (docs.google.com/forms/d/<id>/edit), not the 1FAIpQL... "
-                    "id of the link respondents get" if "Forms" in what else "check the id in the config")
-            raise SourceError(f"{where}: {what} found nothing (404); {hint}") from None
-        if status in (401, 403):
-            raise SourceError(f"{where}: {what}: permission denied ({status} {error_reason(e.content)}); share it "
-                              "with the account in [google] credentials, as for gsync sync") from None
-        raise SourceError(f"{where}: {what} failed: HTTP {status} {error_reason(e.content)} "
-                          f"{error_message(e.content)}; nothing was written") from None
-    except (OSError, httplib2.HttpLib2Error, http.client.HTTPException) as e:
-        raise SourceError(f"{where}: {what} failed: {type(e).__name__}: {e}; nothing was written") from None
+    return call(request.execute, explain)
 
 
 # --- the plan -----------------------------------------------------------------------------------

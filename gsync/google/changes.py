@@ -16,10 +16,9 @@ import datetime as dt
 import logging
 from typing import TYPE_CHECKING, Any
 
-import requests
-
 from gsync.errors import SourceError
-from gsync.google.retry import error_message, error_reason
+from gsync.google.call import AGAIN, call, refused
+from gsync.google.retry import error_reason
 
 if TYPE_CHECKING:  # the Google libraries are imported only when a Google part is configured
     from gsync.google.clients import GoogleClients
@@ -111,23 +110,19 @@ class ChangeFeed:
         """One Drive GET over the run's requests session (the same retrying, counting adapter as
         the Sheets calls; Drive's discovery client is per thread, this is not)."""
         session = self.google.sheets.http_client.session
-        try:
-            resp = session.get(DRIVE + path, params=params, timeout=getattr(self.google, "timeout", 60.0))
-        except requests.RequestException as e:
-            raise SourceError(f"Google Drive {what} failed: {type(e).__name__}: {e}; "
-                              "nothing was written, run gsync again later") from None
+        timeout = getattr(self.google, "timeout", 60.0)
+        resp = call(lambda: session.get(DRIVE + path, params=params, timeout=timeout),
+                    lambda failed: failed.failed(f"Google Drive {what}"))
         if resp.status_code in rejected:
             log.warning("Drive rejected a saved changes token (HTTP %s %s); reading in full",
                         resp.status_code, error_reason(resp.content))
             return None
         if resp.status_code >= 400:
-            raise SourceError(f"Google Drive {what} failed: HTTP {resp.status_code} {error_reason(resp.content)} "
-                              f"{error_message(resp.content)}; nothing was written, run gsync again later")
+            raise refused(resp).failed(f"Google Drive {what}")
         try:
             return resp.json()
         except ValueError:
-            raise SourceError(f"Google Drive {what} answered something that is not JSON; "
-                              "nothing was written, run gsync again later") from None
+            raise SourceError(f"Google Drive {what} answered something that is not JSON; {AGAIN}") from None
 
 
 def feed(google: GoogleClients, state: Any) -> ChangeFeed:

@@ -25,12 +25,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import requests
 from gspread.exceptions import APIError
 
 from gsync.config import Settings
 from gsync.errors import SinkError, SourceError
 from gsync.google.advice import Failure, advice, classify
+from gsync.google.call import CallFailed, call
 from gsync.google.changes import due
 from gsync.google.changes import feed as changes_feed
 from gsync.master.layout import (
@@ -487,19 +487,20 @@ class GoogleSheetSink:
     # --- calls --------------------------------------------------------------------------
 
     def _call(self, fn: Any, *args: Any, write: bool = False, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except requests.RequestException as e:
-            where = "write" if write else "read"
-            err = SinkError if write else SourceError
-            raise err(f"cannot reach Google Sheets to {where} the master ({type(e).__name__}: {e}); "
-                      "check the network connection (and [google] endpoint if set), then run again") from e
+        return call(lambda: fn(*args, **kwargs), lambda failed: self._error(failed, write=write))
 
     def _write_call(self, what: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return self._call(fn, *args, write=True, **kwargs)
-        except APIError as e:
-            raise SinkError(self._write_message(what, e)) from e
+        return call(lambda: fn(*args, **kwargs), lambda failed: self._error(failed, write=True, what=what))
+
+    def _error(self, failed: CallFailed, *, write: bool, what: str | None = None) -> BaseException:
+        if failed.google is None:
+            where = "write" if write else "read"
+            err = SinkError if write else SourceError
+            return err(f"cannot reach Google Sheets to {where} the master ({type(failed.cause).__name__}: "
+                       f"{failed.cause}); check the network connection (and [google] endpoint if set), then run again")
+        if what is None:
+            return failed.cause  # Google's answer to a read: `_read` words it for what it read
+        return SinkError(self._write_message(what, failed.cause))  # type: ignore[arg-type]
 
     def _write_message(self, what: str, e: APIError) -> str:
         status, msg, sid = _status(e), _message(e), self.spreadsheet_id

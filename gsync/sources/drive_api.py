@@ -18,21 +18,19 @@ their `modifiedTime`), so a rename or a move never causes a new download.
 from __future__ import annotations
 
 import datetime as dt
-import http.client
 import io
 import logging
 from collections import deque
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-import httplib2
-from googleapiclient.errors import HttpError
 from googleapiclient.http import MediaIoBaseDownload
 
 from gsync.calendar import parse_rfc3339
 from gsync.config import Settings
 from gsync.errors import FileGone, FileUnavailable, SourceError
-from gsync.google.advice import Failure, GoogleError, advice
+from gsync.google.advice import Failure, advice
+from gsync.google.call import CallFailed, call
 from gsync.google.changes import TOKEN_REJECTED
 from gsync.google.changes import feed as changes_feed
 from gsync.models import FileRef
@@ -204,16 +202,13 @@ class ApiDriveSource:
         changes: list[dict[str, Any]] = []
         while True:
             try:
-                page = self.google.drive.changes().list(**kwargs).execute()
-            except HttpError as e:
-                if e.resp.status in TOKEN_REJECTED:
+                page = call(self.google.drive.changes().list(**kwargs).execute)
+            except CallFailed as failed:
+                if failed.google is not None and failed.status in TOKEN_REJECTED:
                     log.warning("Drive rejected the saved changes token (HTTP %s %s); listing the folder in full",
-                                e.resp.status, GoogleError.from_http(e).reason)
+                                failed.status, failed.google.reason)
                     return None
-                self._raise_listing(e, "changes.list")
-            except (OSError, httplib2.HttpLib2Error, http.client.HTTPException) as e:
-                raise SourceError(f"Google Drive changes.list failed: {type(e).__name__}: {e}; "
-                                  "nothing was written, run gsync again later") from None
+                raise self._listing_error(failed, "changes.list") from None
             changes.extend(page.get("changes") or [])
             if page.get("nextPageToken"):
                 kwargs["pageToken"] = page["nextPageToken"]
@@ -288,16 +283,16 @@ class ApiDriveSource:
             target, ext = EXPORTS[mime]
             data = self._get(ref, self.google.drive.files().export(fileId=ref.id, mimeType=target), export=ext)
             if len(data) > self.max_bytes:
-                self._unavailable(ref, f"exported {ext} is {len(data):,} bytes, over [limits] max_file_bytes "
+                raise self._unavailable(ref, f"exported {ext} is {len(data):,} bytes, over [limits] max_file_bytes "
                                        f"{self.max_bytes:,}")
             return bytes(data)
         if mime.startswith("application/vnd.google-apps."):
             kind = GOOGLE_KINDS.get(mime, "a Google " + mime.rsplit(".", 1)[-1] + " file")
-            self._unavailable(ref, f"{kind} has no file to download; "
+            raise self._unavailable(ref, f"{kind} has no file to download; "
                                    f"ไฟล์ชนิดนี้ดาวน์โหลดไม่ได้ ให้อำเภอส่งเป็นไฟล์ .xlsx หรือ .docx แทน "
                                    "(ask the district to send it as .xlsx or .docx)")
         if size is not None and size > self.max_bytes:
-            self._unavailable(ref, f"{size:,} bytes, over [limits] max_file_bytes {self.max_bytes:,}")
+            raise self._unavailable(ref, f"{size:,} bytes, over [limits] max_file_bytes {self.max_bytes:,}")
         buf = io.BytesIO()
         request = self.google.drive.files().get_media(fileId=ref.id, supportsAllDrives=True)
         # One chunk covers any file up to the cap (a normal file is one request); a file bigger
@@ -307,66 +302,52 @@ class ApiDriveSource:
         while not done:
             _, done = self._get(ref, download, chunk=True)
             if buf.tell() > self.max_bytes:
-                self._unavailable(ref, f"more than [limits] max_file_bytes {self.max_bytes:,} bytes")
+                raise self._unavailable(ref, f"more than [limits] max_file_bytes {self.max_bytes:,} bytes")
         log.debug("downloaded %s (%d bytes)", name, buf.tell())
         return buf.getvalue()
 
     def _get(self, ref: FileRef, request: Any, *, export: str = "", chunk: bool = False) -> Any:
-        try:
-            return request.next_chunk() if chunk else request.execute()
-        except HttpError as e:
-            err = GoogleError.from_http(e)
-            status, reason, failure = err.status, err.reason, err.failure
-            if failure is Failure.NOT_FOUND:
-                raise FileGone(ref.id) from None
-            if failure is Failure.EXPORT_TOO_BIG:
-                self._unavailable(ref, advice("file", err, export=export or ".xlsx"))
-            if failure is Failure.NO_PERMISSION:
-                where = ("the Form's upload folder (in the Form owner's Drive)" if ref.channel == "form"
-                         else "the QR folder")
-                raise SourceError(
-                    f"cannot read \"{ref.name}\" ({ref.id}): permission denied ({status} {reason}); "
-                    + advice("file", err, who=self._account(), where=where)
-                ) from None
-            if failure in _REFUSED_FILE:
-                self._unavailable(ref, f"Drive refused it: HTTP {status} {reason} {err.message}")
-            raise SourceError(
-                f"Google Drive download of \"{ref.name}\" ({ref.id}) failed: HTTP {status} {reason} "
-                f"{err.message}; nothing was written, run gsync again later"
-            ) from None
-        except (OSError, httplib2.HttpLib2Error, http.client.HTTPException) as e:
-            raise SourceError(
-                f"Google Drive download of \"{ref.name}\" ({ref.id}) failed: {type(e).__name__}: {e}; "
-                "nothing was written, run gsync again later"
-            ) from None
+        return call(request.next_chunk if chunk else request.execute,
+                    lambda failed: self._download_error(ref, failed, export))
 
-    def _unavailable(self, ref: FileRef, why: str) -> None:
+    def _download_error(self, ref: FileRef, failed: CallFailed, export: str) -> Exception:
+        err = failed.google
+        if err is None:
+            return failed.failed(f"Google Drive download of \"{ref.name}\" ({ref.id})")
+        status, reason, failure = err.status, err.reason, err.failure
+        if failure is Failure.NOT_FOUND:
+            return FileGone(ref.id)
+        if failure is Failure.EXPORT_TOO_BIG:
+            return self._unavailable(ref, advice("file", err, export=export or ".xlsx"))
+        if failure is Failure.NO_PERMISSION:
+            where = ("the Form's upload folder (in the Form owner's Drive)" if ref.channel == "form"
+                     else "the QR folder")
+            return SourceError(
+                f"cannot read \"{ref.name}\" ({ref.id}): permission denied ({status} {reason}); "
+                + advice("file", err, who=self._account(), where=where)
+            )
+        if failure in _REFUSED_FILE:
+            return self._unavailable(ref, f"Drive refused it: HTTP {status} {reason} {err.message}")
+        return failed.failed(f"Google Drive download of \"{ref.name}\" ({ref.id})")
+
+    def _unavailable(self, ref: FileRef, why: str) -> FileUnavailable:
         message = f"\"{ref.name}\" ({ref.id}) cannot be read: {why}"
         log.warning("%s", message)
-        raise FileUnavailable(message)
+        return FileUnavailable(message)
 
     # --- errors ---
 
     def _call(self, what: str, request: Any) -> Any:
-        try:
-            return request.execute()
-        except HttpError as e:
-            self._raise_listing(e, what)
-        except (OSError, httplib2.HttpLib2Error, http.client.HTTPException) as e:
-            raise SourceError(f"Google Drive {what} failed: {type(e).__name__}: {e}; "
-                              "nothing was written, run gsync again later") from None
+        return call(request.execute, lambda failed: self._listing_error(failed, what))
 
-    def _raise_listing(self, e: HttpError, what: str) -> None:
-        err = GoogleError.from_http(e)
-        if err.failure in (Failure.NOT_FOUND, Failure.NO_PERMISSION):
-            raise SourceError(
+    def _listing_error(self, failed: CallFailed, what: str) -> Exception:
+        err = failed.google
+        if err is not None and err.failure in (Failure.NOT_FOUND, Failure.NO_PERMISSION):
+            return SourceError(
                 f"[drive] folder_id {self.folder_id}: the folder does not exist or is not shared with gsync "
                 f"(HTTP {err.status} {err.reason}); " + advice("folder", err, who=self._account())
-            ) from None
-        raise SourceError(
-            f"Google Drive {what} failed: HTTP {err.status} {err.reason} {err.message}; "
-            "nothing was written, run gsync again later"
-        ) from None
+            )
+        return failed.failed(f"Google Drive {what}")
 
     def _account(self) -> str:
         email = getattr(self.google, "service_account_email", None)

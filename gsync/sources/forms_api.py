@@ -15,19 +15,16 @@ here: `sync.run` commits it after the master was written.
 from __future__ import annotations
 
 import datetime as dt
-import http.client
 import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
-
-import httplib2
-from googleapiclient.errors import HttpError
 
 from gsync import thai
 from gsync.calendar import format_rfc3339, parse_rfc3339
 from gsync.config import Settings
 from gsync.errors import ConfigMismatch, SourceError
-from gsync.google.advice import Failure, GoogleError, advice
+from gsync.google.advice import Failure, advice
+from gsync.google.call import CallFailed, call
 from gsync.google.changes import due
 from gsync.google.changes import feed as changes_feed
 from gsync.models import FileRef, FormResponse
@@ -223,29 +220,21 @@ class ApiFormSource:
         }
 
     def _call(self, what: str, request: Any) -> Any:
-        try:
-            return request.execute()
-        except HttpError as e:
-            err = GoogleError.from_http(e)
-            status, reason, failure = err.status, err.reason, err.failure
-            if failure is Failure.NOT_FOUND:
-                raise SourceError(
-                    f"[form] form_id {self.form_id}: the Forms API has no such form (404); "
-                    + advice("form", err, who=self._who())
-                ) from None
-            if status in (401, 403) and failure is not Failure.QUOTA:
-                raise SourceError(
-                    f"[form] form_id {self.form_id}: permission denied ({status} {reason}: {err.message}); "
-                    + advice("form", err, who=self._who())
-                ) from None
-            raise SourceError(
-                f"Google Forms {what} failed: HTTP {status} {reason} {err.message}; "
-                "nothing was written, run gsync again later"
-            ) from None
-        except (OSError, httplib2.HttpLib2Error, http.client.HTTPException) as e:
-            raise SourceError(
-                f"Google Forms {what} failed: {type(e).__name__}: {e}; nothing was written, run gsync again later"
-            ) from None
+        return call(request.execute, lambda failed: self._error(what, failed))
+
+    def _error(self, what: str, failed: CallFailed) -> Exception:
+        err = failed.google
+        if err is not None and err.failure is Failure.NOT_FOUND:
+            return SourceError(
+                f"[form] form_id {self.form_id}: the Forms API has no such form (404); "
+                + advice("form", err, who=self._who())
+            )
+        if err is not None and err.status in (401, 403) and err.failure is not Failure.QUOTA:
+            return SourceError(
+                f"[form] form_id {self.form_id}: permission denied ({err.status} {err.reason}: {err.message}); "
+                + advice("form", err, who=self._who())
+            )
+        return failed.failed(f"Google Forms {what}")
 
     def _who(self) -> str:
         return getattr(self.google, "service_account_email", None) or "the Google account in [google] credentials"
