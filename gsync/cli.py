@@ -249,6 +249,7 @@ def _print_table(settings: Settings, result: SyncResult) -> None:
 
 def _write_map(settings: Settings, result: SyncResult, now: dt.datetime, out: Path | None, *, quiet: bool = False) -> None:
     from gsync import maps
+    from gsync.atomic import atomic_write
 
     quarter, points = maps.points(settings, result.outcome, now)
     if quiet and not points:
@@ -259,9 +260,7 @@ def _write_map(settings: Settings, result: SyncResult, now: dt.datetime, out: Pa
     try:
         for path, data in ((out, maps.kml(settings, quarter, points)),
                            (out.with_suffix(".csv"), maps.csv_text(points).encode("utf-8-sig"))):
-            tmp = path.with_name(path.name + ".tmp")
-            tmp.write_bytes(data)
-            tmp.replace(path)
+            atomic_write(path, data)
     except OSError as e:
         message = f"cannot write the centres map {out}: {e.strerror}; check the folder exists and is writable"
         if quiet:  # the sync itself succeeded: the map waits for the next run

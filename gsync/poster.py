@@ -23,8 +23,6 @@ import datetime as dt
 import importlib
 import io
 import logging
-import os
-import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 from gsync import calendar, thai
+from gsync.atomic import atomic_write
 from gsync.config import DistrictCfg, Settings
 from gsync.errors import GsyncError, SourceError
 
@@ -680,27 +679,12 @@ def write(poster: Poster, out: Path, images: Path | None = None) -> list[Path]:
         if images is not None:
             images.mkdir(parents=True, exist_ok=True)
             for name, data in files.items():
-                written.append(_atomic_write(images / name, data))
+                written.append(atomic_write(images / name, data))
         out.parent.mkdir(parents=True, exist_ok=True)
-        written.append(_atomic_write(out, pdf))
+        written.append(atomic_write(out, pdf))
     except OSError as e:
         raise GsyncError(f"cannot write {e.filename or out}: {e.strerror}; nothing was half-written") from None
     return written
-
-
-def _atomic_write(path: Path, data: bytes) -> Path:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def links(poster: Poster) -> Iterable[tuple[str, str]]:

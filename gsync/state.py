@@ -53,7 +53,6 @@ class State:
     def __init__(self, path: Path | None) -> None:
         """`path=None` keeps everything in memory (dry runs, tests)."""
         self.path = path
-        self.rebuilt = False
         self._db = self._open()
         self._staged_files: dict[str, tuple[str, str, str, str | None]] = {}
         self._staged_parsed: dict[str, str] = {}
@@ -82,7 +81,6 @@ class State:
             aside = self.path.with_suffix(f".corrupt-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}")
             log.warning("state database %s is corrupt (%s); moved to %s and rebuilding from the sources", self.path, e, aside)
             self.path.replace(aside)
-            self.rebuilt = True
             _create_private(self.path)
             db = sqlite3.connect(self.path)
             db.executescript(SCHEMA)

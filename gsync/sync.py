@@ -175,9 +175,6 @@ class _Loader:
         # The parser's own code is part of the key: an upgrade never keeps stale rows.
         self.fingerprint = PARSER_VERSION + code_fingerprint() + hashlib.sha256(fp.encode()).hexdigest()[:16]
 
-    def load(self, ref: FileRef, source: DriveSource | None, response_id: str | None) -> Incoming | None:
-        return self.load_all([(ref, source, response_id)])[0]
-
     def load_all(self, work: list[tuple[FileRef, DriveSource | None, str | None]],
                  advance: Callable[[], None] = lambda: None) -> list[Incoming | None]:
         """Every item in order. Downloads run in up to DOWNLOAD_THREADS threads (each source call

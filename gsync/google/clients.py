@@ -177,15 +177,10 @@ def _service_path(api: str, version: str) -> str:
 
 def save_authorized_user(creds: user_credentials.Credentials, path: Path) -> None:
     """Cache an OAuth user's refresh token as an authorized-user file, readable by its owner only."""
-    import os
+    from gsync.atomic import atomic_write
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(json.dumps({"type": "authorized_user", **json.loads(creds.to_json())}, indent=2))
-    os.chmod(tmp, 0o600)  # O_CREAT's mode is masked by umask; be explicit
-    os.replace(tmp, path)
+    atomic_write(path, json.dumps({"type": "authorized_user", **json.loads(creds.to_json())}, indent=2), mode=0o600)
 
 
 def login(client_secrets: Path, out: Path, *, open_browser: bool = True) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 
 from gsync.config import Settings
-from gsync.messages import MESSAGES, problem
+from gsync.messages import problem
 from gsync.models import Activity, Centre, FileKind, ParsedFile, Problem
 
 from . import grid
@@ -28,7 +28,6 @@ __all__ = ["BACKENDS", "DEFAULT_BACKEND", "parse_file", "read_grid", "sniff"]
 
 log = logging.getLogger(__name__)
 
-MSG_NO_TABLE = MESSAGES["no_header"]
 MSG_EMPTY = "ไฟล์ว่างเปล่า (0 ไบต์): กรุณาแนบไฟล์แบบรายงานใหม่อีกครั้ง"
 MSG_UNKNOWN_FORMAT = (
     "ไม่รู้จักชนิดไฟล์นี้ จึงอ่านแบบรายงานไม่ได้: กรุณาส่งแบบรายงานเป็นไฟล์ Excel (.xlsx) ตามแบบฟอร์มของจังหวัด"

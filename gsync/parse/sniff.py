@@ -14,8 +14,6 @@ from gsync.vocab import IMAGE_EXTENSIONS as _IMAGE_EXT
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 
-FORMATS = ("xlsx", "xls", "docx", "csv", "pdf", "image", "other")
-
 _XLSX_EXT = {"xlsx", "xlsm", "xltx", "xltm"}
 _TEXT_EXT = {"csv", "tsv", "txt"}
 _HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1", b"avif", b"avis"}

@@ -8,16 +8,15 @@ with `=`, `+`, `-` or `@` is a string with Excel's quote prefix, never a formula
 from __future__ import annotations
 
 import datetime as dt
-import glob
 import logging
 import os
 import re
 import stat
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gsync.atomic import atomic_write, temporary_files
 from gsync.errors import SinkError
 from gsync.master.layout import Cell, Table
 from gsync.master.merge import merge_all, prepare, same_rows
@@ -127,26 +126,15 @@ class WorkbookSink:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # A run killed mid-write leaves its temporary file; the run lock says no one else is
         # writing now, so any such file is a dead run's partial copy.
-        for stale in self.path.parent.glob(f".{glob.escape(self.path.name)}.*.tmp"):
+        for stale in temporary_files(self.path):
             stale.unlink(missing_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
-        os.close(fd)
         try:
-            wb.save(tmp)
-            if self.path.exists():  # keep the mode the operator gave the master
-                os.chmod(tmp, self.path.stat().st_mode & 0o7777)
-            with open(tmp, "rb") as f:
-                os.fsync(f.fileno())
-            os.replace(tmp, self.path)
+            # the operator's mode for the master stays; a new one gets the umask's
+            atomic_write(self.path, wb.save)
         except OSError as e:
-            Path(tmp).unlink(missing_ok=True)
             raise SinkError(f"cannot write the master workbook {self.path}: {e.strerror}; check the folder's permissions and free space") from e
         except Exception as e:  # lxml reports a failed write (a full disk: IO_EFBIG, IO_ENOSPC) as its own error
-            Path(tmp).unlink(missing_ok=True)
             raise SinkError(f"cannot write the master workbook {self.path} ({type(e).__name__}: {e}); check the folder's permissions and free space") from e
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
         log.info("wrote %s (%d tab(s) changed: %s)", self.path, len(changed), ", ".join(changed))
         return len(changed) or 1
 

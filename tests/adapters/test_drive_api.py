@@ -274,8 +274,7 @@ def test_incremental_runs_cost_one_request_and_download_only_what_is_new(google_
         src = ApiDriveSource(google_clients(base_url, acct), settings, state)
         refs = src.list_files()
         loader = _Loader(settings, state)
-        for ref in refs:
-            loader.load(ref, src, None)
+        loader.load_all([(ref, src, None) for ref in refs])
         state.commit()
         return refs, acct
 
