@@ -41,6 +41,11 @@ TAB_LOG = "บันทึกการซิงก์"
 TAB_ARCHIVE = "หมายเหตุที่เก็บไว้"
 TAB_REMINDERS = "ประวัติการแจ้งเตือน"  # written by `gsync remind` (gsync/remind/history.py)
 
+# Every tab gsync writes; a sink's read asks for these (and any other tab gsync once wrote, see
+# the Sheet sink's state cache) and never for staff's own tabs.
+GSYNC_TABS = (TAB_STATUS, TAB_REPORTS, TAB_ACTIVITIES, TAB_CENTRES, TAB_PROBLEMS, TAB_UNATTRIBUTED,
+              TAB_PLACED, TAB_RESPONSES, TAB_RATES, TAB_REVIEWS, TAB_ARCHIVE, TAB_LOG, TAB_REMINDERS)
+
 
 @dataclass
 class Table:

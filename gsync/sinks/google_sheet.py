@@ -33,23 +33,7 @@ from gsync.google.advice import Failure, advice, classify
 from gsync.google.call import CallFailed, call
 from gsync.google.changes import due
 from gsync.google.changes import feed as changes_feed
-from gsync.master.layout import (
-    TAB_ACTIVITIES,
-    TAB_ARCHIVE,
-    TAB_CENTRES,
-    TAB_LOG,
-    TAB_PLACED,
-    TAB_PROBLEMS,
-    TAB_RATES,
-    TAB_REMINDERS,
-    TAB_REPORTS,
-    TAB_RESPONSES,
-    TAB_REVIEWS,
-    TAB_STATUS,
-    TAB_UNATTRIBUTED,
-    Cell,
-    Table,
-)
+from gsync.master.layout import GSYNC_TABS, Cell, Table
 from gsync.master.merge import merge_all, prepare, same_rows
 from gsync.master.tables import (
     CHECKBOX,
@@ -65,11 +49,6 @@ if TYPE_CHECKING:  # the Google libraries are imported only when a Google part i
     from gsync.google.clients import GoogleClients
 
 log = logging.getLogger(__name__)
-
-# Every tab gsync writes; read() asks for these (and any other tab gsync once wrote, see
-# the state cache) and never for staff's own tabs.
-GSYNC_TABS = (TAB_STATUS, TAB_REPORTS, TAB_ACTIVITIES, TAB_CENTRES, TAB_PROBLEMS, TAB_UNATTRIBUTED,
-              TAB_PLACED, TAB_RESPONSES, TAB_RATES, TAB_REVIEWS, TAB_ARCHIVE, TAB_LOG, TAB_REMINDERS)
 
 HEADER_GREY = "D9D9D9"
 STAFF_FILL = "FFF9E6"

@@ -198,3 +198,56 @@ def test_the_core_has_no_import_circle() -> None:
 def test_an_import_circle_is_found() -> None:
     graph = {"judging": {"counting"}, "counting": {"staff"}, "staff": {"judging"}, "rates": set()}
     assert cycles(graph) == [["judging", "counting", "staff", "judging"]]
+
+
+def _defined_and_imported(module: str) -> tuple[set[str], dict[str, str], set[str]]:
+    """What a gsync module defines at its top, what it imports there (name -> from where), and its `__all__`."""
+    tree = ast.parse(_path(module).read_text(encoding="utf-8"))
+    defined: set[str] = set()
+    imported: dict[str, str] = {}
+    exported: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            defined.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names = {t.id for t in targets if isinstance(t, ast.Name)}
+            defined |= names
+            if "__all__" in names and isinstance(node.value, ast.List | ast.Tuple):
+                exported = {e.value for e in node.value.elts if isinstance(e, ast.Constant)}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("gsync"):
+            imported.update({a.asname or a.name: node.module for a in node.names})
+    return defined, imported, exported
+
+
+def shim_imports(path: Path) -> list[str]:
+    """`from gsync.X import name` where X only imports `name` from elsewhere (and does not list it in
+    `__all__`): a name is imported from the module it lives in, so a move leaves no shim behind."""
+    out = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not (isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("gsync.")):
+            continue
+        module = node.module.removeprefix("gsync.")
+        if not _path(module).exists():
+            continue
+        defined, imported, exported = _defined_and_imported(module)
+        for a in node.names:
+            if a.name in imported and a.name not in defined and a.name not in exported:
+                out.append(f"{path.name}:{node.lineno} imports {a.name} through gsync.{module}; "
+                           f"it lives in {imported[a.name]}")
+    return out
+
+
+TREE = Path(gsync.__file__).parent.parent
+
+
+@pytest.mark.parametrize("folder", ["gsync", "tests", "bench"])
+def test_names_are_imported_from_where_they_live(folder: str) -> None:
+    found = [v for p in sorted((TREE / folder).rglob("*.py")) for v in shim_imports(p)]
+    assert found == []
+
+
+def test_an_import_through_a_shim_is_caught(tmp_path: Path) -> None:
+    p = tmp_path / "example.py"
+    p.write_text("from gsync.master.tables import KEY, staff_input\n", encoding="utf-8")
+    assert shim_imports(p) == ["example.py:1 imports KEY through gsync.master.tables; it lives in gsync.master.layout"]
