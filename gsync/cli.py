@@ -54,6 +54,15 @@ def _setup_logging(verbose: bool) -> None:
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     for noisy in ("googleapiclient", "urllib3", "google.auth"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    sys.unraisablehook = _unraisable
+
+
+def _unraisable(info: Any) -> None:
+    """A library's object that fails while being collected (openpyxl's half-closed sheet writer
+    after a full disk: "Exception ignored in: <generator ... get_stream>") is not news for the
+    operator, who already has the run's one line: details with -v only."""
+    log.debug("ignored while collecting %r: %s", info.object, info.exc_value,
+              exc_info=(info.exc_type, info.exc_value, info.exc_traceback))
 
 
 _LEADING_YEAR = re.compile(r"^\s*(\d{4})(?=\D|$)")
