@@ -378,10 +378,9 @@ def poster_cmd(config_path: Path, out: Path, images: Path | None) -> None:
     settings = load_settings(config_path)
     google = None
     if (settings.form and settings.form.form_id) or (settings.drive and settings.drive.folder_id):
-        from gsync.accounting import Accounting
-        from gsync.google.clients import GoogleClients
+        from gsync import runner
 
-        google = GoogleClients.from_settings(settings, Accounting())
+        google = runner.google_clients(settings)
     today = dt.datetime.now(dt.UTC).astimezone(settings.tz).date()
     plan = poster.plan(settings, google, today=today)
     for note in plan.notes:
