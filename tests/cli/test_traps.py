@@ -1,0 +1,91 @@
+"""The operator traps of issue 22, through the real CLI: each with its exact line and exit code.
+
+(`--full` during a running sync and a full disk are real-process tests in
+tests/reliability/test_lock.py and test_crash.py.) Every expected message is written by hand.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from gsync.cli import main
+
+NOW = "2025-04-20T09:00:00+07:00"
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def gsync_lines(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if line.startswith("gsync:")]
+
+
+def tree(folder: Path) -> dict[str, str]:
+    """Every file under `folder` with the hash of its bytes."""
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# --- gsync demo --dir -------------------------------------------------------------------------
+
+
+def test_demo_refuses_a_folder_it_did_not_make_and_touches_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "reports"
+    (target / "inbox" / "เกาะคา").mkdir(parents=True)
+    (target / "master.xlsx").write_bytes(b"the province's real master")
+    (target / "inbox" / "เกาะคา" / "รายงาน.xlsx").write_bytes(b"a district's real report")
+    before = tree(target)
+    code, out, err = invoke("demo", "--dir", str(target))
+    assert code == 2
+    assert gsync_lines(err) == [
+        f"gsync: the folder {target} is not empty and was not made by gsync demo; nothing was touched. "
+        "Choose a new folder: gsync demo --dir NEW-FOLDER"
+    ]
+    assert out == ""
+    assert tree(target) == before
+
+
+def test_demo_refuses_a_file_in_the_way(tmp_path: Path) -> None:
+    target = tmp_path / "notes.txt"
+    target.write_text("mine", encoding="utf-8")
+    code, _, err = invoke("demo", "--dir", str(target))
+    assert code == 2
+    assert gsync_lines(err) == [
+        f"gsync: the folder {target} is not empty and was not made by gsync demo; nothing was touched. "
+        "Choose a new folder: gsync demo --dir NEW-FOLDER"
+    ]
+    assert target.read_text(encoding="utf-8") == "mine"
+
+
+def test_demo_takes_an_empty_folder(tmp_path: Path) -> None:
+    target = tmp_path / "empty"
+    target.mkdir()
+    code, out, err = invoke("demo", "--dir", str(target))
+    assert code == 0, err
+    assert f"master workbook: {target / 'master.xlsx'}" in out.splitlines()
+
+
+def test_demo_again_in_its_own_folder_redoes_only_what_it_made(tmp_path: Path) -> None:
+    target = tmp_path / "gsync-demo"
+    assert invoke("demo", "--dir", str(target))[0] == 0
+    first = tree(target)
+    # the operator practises: edits the master, drops their own files in
+    (target / "master.xlsx").write_bytes(b"practice edits")
+    (target / "inbox" / "my-own.xlsx").write_bytes(b"mine")
+    (target / "notes.txt").write_text("mine too", encoding="utf-8")
+    code, out, err = invoke("demo", "--dir", str(target))
+    assert code == 0, err
+    assert gsync_lines(err) == []
+    again = tree(target)
+    assert again["inbox/my-own.xlsx"] == hashlib.sha256(b"mine").hexdigest()
+    assert again["notes.txt"] == hashlib.sha256(b"mine too").hexdigest()
+    # the demo's own files are made afresh (workbooks carry their creation time: not compared)
+    assert set(first) - set(again) == set()
+    for rel in ("demo.toml", "responses.csv", ".gsync-demo", "inbox/เมืองลำปาง/ภาพกิจกรรม1.jpg"):
+        assert again[rel] == first[rel], rel
+    assert again["master.xlsx"] != hashlib.sha256(b"practice edits").hexdigest()
