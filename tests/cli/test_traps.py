@@ -89,3 +89,45 @@ def test_demo_again_in_its_own_folder_redoes_only_what_it_made(tmp_path: Path) -
     for rel in ("demo.toml", "responses.csv", ".gsync-demo", "inbox/เมืองลำปาง/ภาพกิจกรรม1.jpg"):
         assert again[rel] == first[rel], rel
     assert again["master.xlsx"] != hashlib.sha256(b"practice edits").hexdigest()
+
+
+# --- --now in the past sees only what had arrived by then ------------------------------------
+
+
+def _demo(tmp_path: Path) -> Path:
+    code, _, err = invoke("demo", "--dir", str(tmp_path / "demo"))
+    assert code == 0, err
+    return tmp_path / "demo" / "demo.toml"
+
+
+def test_status_as_of_a_past_instant_does_not_count_what_arrived_later(tmp_path: Path) -> None:
+    import json
+
+    config = _demo(tmp_path)
+    # แม่เมาะ sent Q2 on 20 Mar 2025 (late for the 14 Mar deadline); เกาะคา on 10 Mar
+    code, out, _ = invoke("status", "--config", str(config), "--now", "2568-01-20T09:00", "--json")
+    assert code == 0
+    reports = {(r["district"], r["quarter"]): r for r in json.loads(out)["reports"]}
+    for district in ("แม่เมาะ", "เกาะคา"):
+        assert reports[(district, 2)]["timeliness"] == "not_yet_due"
+        assert reports[(district, 2)]["submitted_at"] is None
+    assert reports[("แม่เมาะ", 1)]["submitted_at"] == "2024-12-02T10:00:00+07:00"  # before: still counted
+    # the day after แม่เมาะ's Q2 file: it is there, and late
+    code, out, _ = invoke("status", "--config", str(config), "--now", "2025-03-21T09:00", "--json")
+    reports = {(r["district"], r["quarter"]): r for r in json.loads(out)["reports"]}
+    assert reports[("แม่เมาะ", 2)]["timeliness"] == "late"
+
+
+def test_sync_as_of_a_past_instant_writes_only_what_had_arrived(tmp_path: Path) -> None:
+    import openpyxl
+
+    config = _demo(tmp_path)
+    code, out, _ = invoke("sync", "--config", str(config), "--now", "2025-01-20T09:00")
+    assert code in (0, 4)
+    assert out.splitlines()[0] == "ณ 20 ม.ค. 2568 09:00 น. (2025-01-20T09:00:00+07:00)"
+    wb = openpyxl.load_workbook(tmp_path / "demo" / "master.xlsx", read_only=True)
+    try:
+        rows = {r[1]: r[2:6] for r in wb["สถานะรายงาน"].iter_rows(values_only=True)}
+    finally:
+        wb.close()
+    assert rows["แม่เมาะ"] == ("ส่งตรงเวลา", "ยังไม่ถึงกำหนด", "ยังไม่ถึงกำหนด", "ยังไม่ถึงกำหนด")
