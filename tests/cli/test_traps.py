@@ -7,6 +7,10 @@ tests/reliability/test_lock.py and test_crash.py.) Every expected message is wri
 from __future__ import annotations
 
 import hashlib
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -131,3 +135,44 @@ def test_sync_as_of_a_past_instant_writes_only_what_had_arrived(tmp_path: Path) 
     finally:
         wb.close()
     assert rows["แม่เมาะ"] == ("ส่งตรงเวลา", "ยังไม่ถึงกำหนด", "ยังไม่ถึงกำหนด", "ยังไม่ถึงกำหนด")
+
+
+# --- every line a timer sees carries a time ----------------------------------------------------
+
+STAMP = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} "
+
+
+def _as_a_timer(*args: str) -> subprocess.CompletedProcess[str]:
+    """gsync as cron runs it: no terminal, output to a log, GSYNC_TIMESTAMPS not set."""
+    env = {k: v for k, v in os.environ.items() if k != "GSYNC_TIMESTAMPS"}
+    return subprocess.run([sys.executable, "-m", "gsync", *args], capture_output=True, text=True, timeout=120,
+                          env=env, stdin=subprocess.DEVNULL)
+
+
+def test_a_config_error_in_the_timer_log_is_dated(tmp_path: Path) -> None:
+    config = _demo(tmp_path)
+    text = config.read_text(encoding="utf-8").replace("fiscal_year", "fiscal_yaer", 1)
+    config.write_text(text, encoding="utf-8")
+    done = _as_a_timer("sync", "--config", str(config))
+    assert done.returncode == 2
+    assert done.stdout == ""
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1
+    assert re.fullmatch(STAMP + re.escape(
+        f"gsync: config error: {config}: unknown key `fiscal_yaer` in [province]; did you mean `fiscal_year`?"),
+        lines[0]), lines
+
+
+def test_every_line_of_a_timer_run_is_dated(tmp_path: Path) -> None:
+    config = _demo(tmp_path)
+    done = _as_a_timer("sync", "--config", str(config), "--now", NOW)
+    assert done.returncode == 0, done.stderr  # the demo's own sync already saw its two problems
+    out, err = done.stdout.splitlines(), done.stderr.splitlines()
+    assert out and err
+    undated = [ln for ln in out + err if not re.match(STAMP, ln)]
+    assert undated == []
+    assert re.fullmatch(STAMP + re.escape(f"unchanged: {config.parent / 'master.xlsx'}"), out[1]), out
+    # at a terminal-less run with GSYNC_TIMESTAMPS=0 (what the tests use), the lines are bare
+    bare = subprocess.run([sys.executable, "-m", "gsync", "sync", "--config", str(config), "--now", NOW],
+                          capture_output=True, text=True, timeout=120, env={**os.environ, "GSYNC_TIMESTAMPS": "0"})
+    assert bare.stdout.splitlines()[1] == f"unchanged: {config.parent / 'master.xlsx'}"
