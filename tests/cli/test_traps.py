@@ -176,3 +176,26 @@ def test_every_line_of_a_timer_run_is_dated(tmp_path: Path) -> None:
     bare = subprocess.run([sys.executable, "-m", "gsync", "sync", "--config", str(config), "--now", NOW],
                           capture_output=True, text=True, timeout=120, env={**os.environ, "GSYNC_TIMESTAMPS": "0"})
     assert bare.stdout.splitlines()[1] == f"unchanged: {config.parent / 'master.xlsx'}"
+
+
+# --- a corrupt workbook is called corrupt -------------------------------------------------------
+
+
+def test_a_corrupt_workbook_is_called_corrupt_not_the_wrong_format(tmp_path: Path) -> None:
+    import datetime as dt
+    import json
+
+    config = _demo(tmp_path)
+    folder = tmp_path / "demo" / "inbox" / "แจ้ห่ม" / "ไตรมาส 1"
+    folder.mkdir(parents=True)
+    for name, data in (("รายงาน.xlsx", bytes(6000)), ("รายงาน2.xlsx", os.urandom(6000))):
+        (folder / name).write_bytes(data)  # a broken download: zeros; a scrambled copy
+        sent = dt.datetime(2024, 12, 10, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=7))).timestamp()
+        os.utime(folder / name, (sent, sent))
+    code, out, _ = invoke("status", "--config", str(config), "--now", NOW, "--json")
+    assert code == 0
+    report = next(r for r in json.loads(out)["reports"] if r["district"] == "แจ้ห่ม" and r["quarter"] == 1)
+    damaged = {"code": "unreadable_file",
+               "message": "ไฟล์เสียหายหรือไม่ใช่ไฟล์ Excel: กรุณาเปิดไฟล์แล้วบันทึกใหม่เป็น .xlsx แล้วส่งอีกครั้ง"}
+    assert report["problems"].count(damaged) == 2, report["problems"]
+    assert report["submitted_at"] == "2024-12-10T10:00:00+07:00"
