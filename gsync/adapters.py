@@ -7,6 +7,7 @@ them through the ports (gsync/ports.py). Called by gsync/runner.py.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from gsync.accounting import Accounting
 from gsync.config import Settings
@@ -16,6 +17,9 @@ from gsync.sources.drive_folder import FolderDriveSource
 from gsync.sources.form_uploads import UploadMirror
 from gsync.sources.forms_csv import CsvFormSource
 from gsync.state import State
+
+if TYPE_CHECKING:
+    from gsync.google.clients import GoogleClients
 
 
 @dataclass
@@ -27,13 +31,21 @@ class Adapters:
     accounting: Accounting
 
 
-def build(settings: Settings, state: State, accounting: Accounting | None = None) -> Adapters:
-    acct = accounting or Accounting()
-    google = None
-    if settings.uses_google():
-        from gsync.google.clients import GoogleClients  # imported only when Google is configured
+def google_clients(settings: Settings, accounting: Accounting) -> GoogleClients | None:
+    """The Google clients when the config names a Google part (imported only then), else None."""
+    if not settings.uses_google():
+        return None
+    from gsync.google.clients import GoogleClients  # imported only when Google is configured
 
-        google = GoogleClients.from_settings(settings, acct)
+    return GoogleClients.from_settings(settings, accounting)
+
+
+def build(settings: Settings, state: State, accounting: Accounting | None = None,
+          google: GoogleClients | None = None) -> Adapters:
+    """Every adapter a sync uses. `google`: clients already built for this run (else built here)."""
+    acct = accounting or Accounting()
+    if google is None:
+        google = google_clients(settings, acct)
 
     form: FormSource | None = None
     uploads: UploadMirror | None = None
@@ -61,13 +73,14 @@ def build(settings: Settings, state: State, accounting: Accounting | None = None
             drive = api_drive
     if uploads is not None:
         attachments = uploads  # offline Form attachments, from the "(File responses)" mirror
+    return Adapters(form, drive, attachments, sink(settings, state, google), acct)
 
-    sink: MasterSink
+
+def sink(settings: Settings, state: State, google: GoogleClients | None) -> MasterSink:
+    """The master's sink alone (what `gsync remind` writes its history tab through)."""
     if settings.sheet.path is not None:
-        sink = WorkbookSink(settings.sheet.path)
-    else:
-        from gsync.sinks.google_sheet import GoogleSheetSink
+        return WorkbookSink(settings.sheet.path)
+    from gsync.sinks.google_sheet import GoogleSheetSink
 
-        assert google is not None
-        sink = GoogleSheetSink(google, settings, state)
-    return Adapters(form, drive, attachments, sink, acct)
+    assert google is not None
+    return GoogleSheetSink(google, settings, state)

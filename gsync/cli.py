@@ -19,6 +19,7 @@ import datetime as dt
 import functools
 import json
 import logging
+import os
 import re
 import sqlite3
 import sys
@@ -47,14 +48,48 @@ class MaskingFormatter(logging.Formatter):
         return thai.mask_pii(super().format(record))
 
 
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+_stamped = False  # set by main(): time stamps on the operator's lines (a timer's log)
+
+
+def stamping() -> bool:
+    """Time stamps on the lines gsync prints when nobody watches a terminal (cron or a systemd
+    timer writing a log), as its log lines have. GSYNC_TIMESTAMPS=1 or 0 forces it on or off."""
+    forced = os.environ.get("GSYNC_TIMESTAMPS", "").strip().lower()
+    if forced in ("1", "yes", "true", "on"):
+        return True
+    if forced in ("0", "no", "false", "off"):
+        return False
+    return not sys.stderr.isatty()
+
+
+def say(text: str, err: bool = False) -> None:
+    """One line (or several) for the operator; time-stamped like the log lines when stamping."""
+    if _stamped:
+        stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S,%f")[:-3]  # noqa: DTZ005 - as logging's asctime
+        text = "\n".join(f"{stamp} {line}" if line else line for line in text.split("\n"))
+    click.echo(text, err=err)
+
+
 def _setup_logging(verbose: bool) -> None:
+    global _stamped
+    _stamped = stamping()
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(MaskingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(MaskingFormatter(LOG_FORMAT))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     for noisy in ("googleapiclient", "urllib3", "google.auth"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    sys.unraisablehook = _unraisable
+
+
+def _unraisable(info: Any) -> None:
+    """A library's object that fails while being collected (openpyxl's half-closed sheet writer
+    after a full disk: "Exception ignored in: <generator ... get_stream>") is not news for the
+    operator, who already has the run's one line: details with -v only."""
+    log.debug("ignored while collecting %r: %s", info.object, info.exc_value,
+              exc_info=(info.exc_type, info.exc_value, info.exc_traceback))
 
 
 _LEADING_YEAR = re.compile(r"^\s*(\d{4})(?=\D|$)")
@@ -136,7 +171,7 @@ def handle_errors(f: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _fail(message: str, code: int) -> None:
-    click.echo(thai.mask_pii(f"gsync: {message}"), err=True)
+    say(thai.mask_pii(f"gsync: {message}"), err=True)
     sys.exit(code)
 
 
@@ -171,7 +206,7 @@ def sync_cmd(config_path: Path, now_text: str | None, dry_run: bool, full: bool,
     """Read the Form and the Drive folder, normalize, and write the master."""
     settings = _load(config_path)
     now = _parse_now(now_text, settings)
-    click.echo(as_of_line(now, settings))
+    say(as_of_line(now, settings))
     result = _sync(settings, now, dry_run=dry_run, full=full, accept_drop=accept_drop)
     _print_summary(result, settings, dry_run)
     if result.new_attention:
@@ -187,10 +222,10 @@ def _print_summary(result: SyncResult, settings: Settings, dry_run: bool) -> Non
     incomplete = sum(1 for r in o.reports if r.complete is False)
     parts = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
     verb = "would write" if dry_run else ("wrote" if result.tabs_changed else "unchanged")
-    click.echo(f"{verb}: {where}")
-    click.echo(f"reports: {len(o.reports)} ({parts}; incomplete {incomplete}); unattributed: {len(o.unattributed)}")
+    say(f"{verb}: {where}")
+    say(f"reports: {len(o.reports)} ({parts}; incomplete {incomplete}); unattributed: {len(o.unattributed)}")
     if result.attention:
-        click.echo(f"needs attention: {len(result.attention)} item(s) gsync could not read or place, "
+        say(f"needs attention: {len(result.attention)} item(s) gsync could not read or place, "
                    f"{len(result.new_attention)} new since the last run (see the tabs ปัญหา and ไฟล์ที่ระบุไม่ได้)")
 
 
@@ -369,10 +404,9 @@ def poster_cmd(config_path: Path, out: Path, images: Path | None) -> None:
     settings = load_settings(config_path)
     google = None
     if (settings.form and settings.form.form_id) or (settings.drive and settings.drive.folder_id):
-        from gsync.accounting import Accounting
-        from gsync.google.clients import GoogleClients
+        from gsync import runner
 
-        google = GoogleClients.from_settings(settings, Accounting())
+        google = runner.google_clients(settings)
     today = dt.datetime.now(dt.UTC).astimezone(settings.tz).date()
     plan = poster.plan(settings, google, today=today)
     for note in plan.notes:
@@ -404,12 +438,12 @@ def remind_cmd(config_path: Path, now_text: str | None, dry_run: bool) -> None:
     settings = load_settings(config_path)
     now = _parse_now(now_text, settings)
     if not settings.reminders.enabled:
-        click.echo("reminders are off ([reminders] enabled = false); nothing sent")
+        say("reminders are off ([reminders] enabled = false); nothing sent")
         return
     delivery = remind(settings, now, dry_run=dry_run)
-    print_delivery(delivery, settings, now, dry_run=dry_run, echo=click.echo)
+    print_delivery(delivery, settings, now, dry_run=dry_run, echo=click.echo if dry_run else say)
     for reason in delivery.refused.values():
-        click.echo(f"gsync: {reason}", err=True)
+        say(f"gsync: {reason}", err=True)
     if delivery.exit_code:
         sys.exit(delivery.exit_code)
 

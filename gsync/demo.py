@@ -18,6 +18,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from gsync import calendar, synth
+from gsync.errors import GsyncError
 
 BKK = ZoneInfo("Asia/Bangkok")
 NOW = dt.datetime(2025, 4, 20, 9, 0, tzinfo=BKK)
@@ -89,24 +90,56 @@ def _at(y: int, m: int, d: int, h: int = 10, mi: int = 0) -> dt.datetime:
 class _Inbox:
     def __init__(self, root: Path) -> None:
         self.root = root
+        self.made: list[str] = []
 
     def put(self, rel: str, data: bytes, when: dt.datetime) -> None:
         path = self.root / rel
+        self.made.append(f"{self.root.name}/{rel}")
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
         ts = when.timestamp()
         os.utime(path, (ts, ts))
 
 
+MARK = ".gsync-demo"  # in a folder `gsync demo` made: the files it wrote, one per line
+# what the demo's own sync writes beside them (the master and its centres map)
+MADE_BY_ITS_SYNC = ("master.xlsx", "master-centres.kml", "master-centres.csv")
+
+
+class DemoRefused(GsyncError):
+    """`gsync demo --dir` names a folder with files the demo did not make (exit 2)."""
+
+    exit_code = 2
+
+
+def _clear(target: Path) -> None:
+    """Make `target` ready for a fresh demo: refuse a non-empty folder the demo did not make;
+    in one it made, remove only the files it wrote (what the operator added stays)."""
+    mark = target / MARK
+    if not mark.is_file():
+        if target.exists() and (not target.is_dir() or any(target.iterdir())):
+            raise DemoRefused(
+                f"the folder {target} is not empty and was not made by gsync demo; nothing was touched. "
+                "Choose a new folder: gsync demo --dir NEW-FOLDER")
+        return
+    made = [line for line in mark.read_text(encoding="utf-8").splitlines() if line]
+    for rel in (*made, *MADE_BY_ITS_SYNC):
+        path = target / rel
+        if ".." not in Path(rel).parts and path.is_file():
+            path.unlink()
+    for rel in sorted({str(Path(r).parent) for r in made}, key=len, reverse=True):
+        folder = target / rel
+        while folder != target and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()  # the demo's own folders, once empty
+            folder = folder.parent
+
+
 def build(target: Path) -> tuple[Path, dt.datetime]:
-    """Write the example province into `target`; returns (config path, the instant to judge at)."""
+    """Write the example province into `target`; returns (config path, the instant to judge at).
+    Raises DemoRefused for a non-empty folder that a previous demo did not make."""
+    _clear(target)
     target.mkdir(parents=True, exist_ok=True)
-    for old in ("master.xlsx",):
-        (target / old).unlink(missing_ok=True)
     inbox = _Inbox(target / "inbox")
-    if inbox.root.exists():
-        for p in sorted(inbox.root.rglob("*"), reverse=True):
-            p.unlink() if p.is_file() else p.rmdir()
     t = lampang_districts()
 
     def rows(district: str, q: int, seed: int, **kw: object) -> list[synth.Row]:
@@ -162,4 +195,6 @@ def build(target: Path) -> tuple[Path, dt.datetime]:
     (target / "responses.csv").write_text(buf.getvalue(), encoding="utf-8-sig")
     config = target / "demo.toml"
     config.write_text(config_text("responses.csv", "inbox", "master.xlsx", ".gsync/state.sqlite"), encoding="utf-8")
+    made = ["demo.toml", "responses.csv", *inbox.made]
+    (target / MARK).write_text("".join(f"{rel}\n" for rel in made), encoding="utf-8")
     return config, NOW

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from gsync import thai
-from gsync.accounting import Accounting
 from gsync.config import Settings
 from gsync.errors import GsyncError
 from gsync.google.advice import GoogleError, advice
@@ -163,19 +162,16 @@ def _mapping(s: Settings, titles: Mapping[Any, str], where: str, *, ids: bool) -
 
 
 def _google(s: Settings, google: GoogleClients | None) -> list[Check]:
-    from gsync.google.clients import GoogleClients, load_credentials
-    from gsync.google.retry import RetryPolicy
-
     out: list[Check] = []
     path = s.google.credentials
     if google is None:
-        try:
-            creds = load_credentials(path)
+        from gsync import runner
+
+        try:  # few, short retries: the operator is waiting at the terminal
+            google = runner.google_clients(s, interactive=True)
         except GsyncError as e:
             return [Check(False, "Google credentials cannot be loaded", str(e))]
-        # Few, short retries: the operator is waiting at the terminal.
-        google = GoogleClients(creds, Accounting(), endpoint=s.google.endpoint, timeout=min(s.google.timeout, 30),
-                               policy=RetryPolicy(max_attempts=2, cap=4))
+        assert google is not None
     email = google.service_account_email
     source = f"from {path}" if path else "Application Default Credentials"
     if email:

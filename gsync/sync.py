@@ -26,7 +26,7 @@ from gsync.errors import FileGone, FileUnavailable, SourceCollapsed
 from gsync.master.merge import orphaned_notes
 from gsync.master.render import render
 from gsync.master.tables import archive_table, log_table, staff_input, thai_datetime
-from gsync.models import FileKind, FileRef, ParsedFile, Receipt
+from gsync.models import FileKind, FileRef, FormResponse, ParsedFile, Receipt
 from gsync.outcome import Outcome, judge
 from gsync.parse.fingerprint import code_fingerprint
 from gsync.ports import DriveSource, FormSource, MasterSink, Progress, StateStore, SyncState
@@ -116,6 +116,7 @@ def run(
     refs = list(drive.list_files()) if drive else []
     check_counts(settings, state, form=len(responses) if form else None, drive=len(refs) if drive else None,
                  accept=accept_drop)
+    responses, refs, later = arrived_by(now, responses, refs)
     hook("read")
 
     cached_holidays = state.get_json(HOLIDAYS_KEY)
@@ -132,7 +133,7 @@ def run(
     incoming = [item for item in loader.load_all(work, told.advance) if item is not None]
     hook("parsed")
 
-    present = {r.id for r in responses} | {i.ref.id for i in incoming}
+    present = {r.id for r in responses} | {i.ref.id for i in incoming} | later
     outcome = judge(settings, responses, incoming, staff, now, removed=_removed(state, present, now))
     state.stage_json(RECEIPTS_KEY, _receipts(outcome, settings))
     if (seen_holidays := calendar.holidays_seen()) != cached_holidays:
@@ -320,6 +321,18 @@ def _collapse_message(settings: Settings, channel: str, n: int, before: int) -> 
     return f"{where} yields {what}, the last good run saw {before} ({drop}): nothing was written. {check} {flag}"
 
 
+def arrived_by(now: dt.datetime, responses: list[FormResponse], refs: list[FileRef]
+               ) -> tuple[list[FormResponse], list[FileRef], set[str]]:
+    """As of `now`, only what had arrived by then: a what-if in the past (`--now`) does not see
+    responses submitted or files received after it. Returns those kept, and the ids left out."""
+    kept = [r for r in responses if r.created_at <= now]
+    files = [f for f in refs if f.received_at <= now]
+    later = {r.id for r in responses if r.created_at > now} | {f.id for f in refs if f.received_at > now}
+    if later:
+        log.info("as of %s: %d response(s) and file(s) that arrived later are not counted", now.isoformat(), len(later))
+    return kept, files, later
+
+
 def _removed(state: StateStore, present: set[str], now: dt.datetime) -> dict[str, list[Receipt]]:
     """Receipts of earlier runs whose file or response is not there any more, per report key."""
     saved = state.get_json(RECEIPTS_KEY)
@@ -330,7 +343,7 @@ def _removed(state: StateStore, present: set[str], now: dt.datetime) -> dict[str
                 receipt = Receipt.model_validate(item)
             except ValueError:
                 continue  # a record from another version: forget it rather than fail the run
-            if receipt.id not in present:
+            if receipt.id not in present and receipt.received_at <= now:  # arrived later: not seen yet as of now
                 out.setdefault(key, []).append(receipt if receipt.removed_at else receipt.model_copy(update={"removed_at": now}))
     return out
 

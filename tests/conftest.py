@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import sys
 from collections.abc import Iterator
@@ -13,6 +14,10 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # so "from tests.collections_support import ..." works under plain pytest
     sys.path.insert(0, str(ROOT))
+
+# The CLI time-stamps its lines when no terminal watches (a timer's log); the tests that compare
+# printed lines exactly read them without (tests/cli/test_traps.py checks the stamps themselves).
+os.environ["GSYNC_TIMESTAMPS"] = "0"
 
 LOCAL_HOSTS = {"127.0.0.1", "::1", "localhost", "::ffff:127.0.0.1"}
 

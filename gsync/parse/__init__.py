@@ -40,6 +40,13 @@ MSG_HTML = (
 MSG_INTERNAL = "อ่านไฟล์ไม่สำเร็จ: กรุณาเปิดไฟล์แล้วบันทึกใหม่เป็น .xlsx ตามแบบฟอร์มของจังหวัด แล้วส่งอีกครั้ง"
 
 
+_DAMAGED_BY_EXTENSION = {
+    **dict.fromkeys(("xlsx", "xlsm", "xltx", "xltm"), grid.MSG_CORRUPT_XLSX),
+    "xls": grid.MSG_CORRUPT_XLS,
+    "docx": grid.MSG_CORRUPT_DOCX,
+}
+
+
 def _unreadable(name: str, message: str) -> ParsedFile:
     return ParsedFile(kind=FileKind.UNKNOWN, problems=(problem("unreadable_file", detail=message, source=name),))
 
@@ -135,7 +142,10 @@ def _not_a_table(name: str, data: bytes, fmt: str) -> ParsedFile | None:
             return _unreadable(name, MSG_OLD_WORD)
         if _sniff.is_html(data):
             return _unreadable(name, MSG_HTML)
-        return _unreadable(name, MSG_UNKNOWN_FORMAT)
+        # named as a workbook or a Word file but not one inside (zeros, scrambled, a broken
+        # download): a damaged file, not a wrong format
+        damaged = _DAMAGED_BY_EXTENSION.get(_sniff.extension(name))
+        return _unreadable(name, damaged or MSG_UNKNOWN_FORMAT)
     if fmt == "xls" and _sniff.ole_is_encrypted_package(data):
         return _unreadable(name, grid.MSG_PASSWORD)
     return None

@@ -27,7 +27,6 @@ from typing import Any, Protocol
 
 from gsync.config import ConfigError, Settings
 from gsync.errors import GsyncError, LockHeld
-from gsync.lock import RunLock
 from gsync.remind import history
 from gsync.remind.channels import CredentialsRefused, EmailChannel, LineChannel, Rejected, Temporary
 from gsync.remind.outbox import Entry, Outbox
@@ -180,18 +179,9 @@ def write_history(settings: Settings, outbox: Outbox, sink: Any, hook: Hook = la
 
 def judge(settings: Settings, now: dt.datetime) -> list[DeadlineItem]:
     """Step 1: the reports as of `now`, by a dry-run sync under the sync's lock."""
-    from gsync import adapters, sync
-    from gsync.state import State
+    from gsync import runner
 
-    state_path = settings.state.path if settings.state.path.exists() else None
-    with RunLock(settings.state.path.parent / "gsync.lock"):
-        state = State(state_path)
-        try:
-            built = adapters.build(settings, state)
-            result = sync.run(settings, form=built.form, drive=built.drive, attachments=built.attachments,
-                              sink=built.sink, state=state, now=now, dry_run=True, accounting=built.accounting)
-        finally:
-            state.close()
+    result = runner.sync(settings, now, dry_run=True)
     return items_from_reports(settings, result.outcome.reports)
 
 
@@ -249,7 +239,9 @@ def remind(
             box.close()
         return d
     factories = channel_factories(settings) if channels is None else channels
-    with RunLock(settings.state.path.parent / "gsync-remind.lock"):
+    from gsync import runner
+
+    with runner.locked(runner.lock_path(settings, runner.REMIND_LOCK_NAME)):
         items = judge(settings, now)
         try:
             return _send(settings, items, now, factories, hook)
@@ -278,17 +270,11 @@ def _send(settings: Settings, items: list[DeadlineItem], now: dt.datetime,
 
 
 def _show(settings: Settings, box: Outbox, hook: Hook) -> int:
-    from gsync import adapters
-    from gsync.state import State
+    from gsync import runner
 
     if not box.untabbed():
         return 0
-    with RunLock(settings.state.path.parent / "gsync.lock"):
-        state = State(settings.state.path)
-        try:
-            sink = adapters.build(settings, state).sink
-            n = write_history(settings, box, sink, hook)
-            state.commit()  # the Google sink's tab cache only: the sync's own state is untouched
-        finally:
-            state.close()
+    with runner.session(settings, dry_run=False) as run:
+        n = write_history(settings, box, run.sink(), hook)
+        run.state.commit()  # the Google sink's tab cache only: the sync's own state is untouched
     return n

@@ -7,6 +7,7 @@ Every expected message is written out by hand.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -160,7 +161,10 @@ def _add_a_new_report(config: Path) -> None:
     """Something new, so the next sync has to write the master."""
     inbox = config.parent / "inbox"
     src = next(p for p in sorted(inbox.rglob("*.xlsx")))
-    shutil.copy(src, inbox / "ไฟล์ใหม่ที่ไม่มีใครรู้จัก.xlsx")
+    new = inbox / "ไฟล์ใหม่ที่ไม่มีใครรู้จัก.xlsx"
+    shutil.copy(src, new)
+    arrived = dt.datetime.fromisoformat(NOW).timestamp() - 3600  # before NOW: a run as of NOW sees it
+    os.utime(new, (arrived, arrived))
 
 
 @pytest.mark.parametrize("lock_name", [".~lock.master.xlsx#", "~$master.xlsx"], ids=["libreoffice", "excel"])

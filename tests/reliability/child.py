@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from gsync import adapters, sync
+from gsync import adapters, runner, sync
 from gsync.config import load_settings
 from gsync.lock import RunLock
 from gsync.state import State
@@ -114,7 +114,7 @@ def main() -> int:
     config, now_text, mode, stage, marker_text = sys.argv[1:6]
     settings = load_settings(config)
     marker = Path(marker_text) if marker_text else None
-    lock = RunLock(settings.state.path.parent / "gsync.lock")
+    lock = RunLock(runner.lock_path(settings))
     if mode == "hold":
         _hold(lock, marker)
     hook = make_hook(mode, stage, marker, settings.sheet.path)

@@ -15,7 +15,7 @@ from typing import Any
 
 import google_auth_httplib2
 
-from gsync import demo, sync
+from gsync import demo, runner, sync
 from gsync.accounting import Accounting
 from gsync.config import Settings, load_settings
 from gsync.google.clients import GoogleClients, load_credentials
@@ -88,7 +88,7 @@ def google_run(p: Province, *, hook: Callable[[str], None] | None = None, timeou
         google = GoogleClients(creds, acct, **kwargs)
     else:
         google = InProcessClients(p.fake, creds, acct, **kwargs)
-    with RunLock(s.state.path.parent / "gsync.lock"):
+    with RunLock(runner.lock_path(s)):
         state = State(s.state.path)
         try:
             drive = ApiDriveSource(google, s, state)

@@ -22,7 +22,7 @@ from typing import Any
 import openpyxl
 from click.testing import CliRunner
 
-from gsync import adapters, demo, sync, synth
+from gsync import adapters, demo, runner, sync, synth
 from gsync.cli import main
 from gsync.config import Settings, load_settings
 from gsync.lock import RunLock
@@ -97,7 +97,7 @@ def new_submissions(settings: Settings) -> None:
 def run_sync(settings: Settings, *, hook: Callable[[str], None] | None = None, now: dt.datetime = NOW,
              dry_run: bool = False) -> sync.SyncResult:
     """One sync as the CLI runs it (lock, state, adapters), with an optional fault hook."""
-    with RunLock(settings.state.path.parent / "gsync.lock"):
+    with RunLock(runner.lock_path(settings)):
         state = State(settings.state.path)
         try:
             built = adapters.build(settings, state)

@@ -7,11 +7,14 @@ holding the lock), the second is the real CLI (`python -m gsync.cli`).
 from __future__ import annotations
 
 import os
+import re
 import signal
 import time
 from pathlib import Path
 
 import pytest
+
+from gsync import runner
 
 from .support import Tabs, build, cli_process, measure, spawn_child, tabs
 
@@ -66,9 +69,44 @@ def test_second_run_exits_3_at_once_and_does_nothing(paused, clean_master: Tabs,
     assert (lost, dup) == (0, 0)
 
 
+def test_full_while_a_sync_runs_exits_3_and_deletes_nothing(tmp_path: Path) -> None:
+    """`gsync sync --full` typed by hand while the timer's sync runs: the state is forgotten only
+    under the lock, so it exits 3 at once, the running sync finishes, and the state is intact."""
+    settings = build(tmp_path / "province")
+    assert cli_process(settings, "sync").returncode == 4  # the demo has files nobody can place
+    state = settings.state.path
+    before = state.read_bytes()
+    marker = tmp_path / "paused"
+    child = spawn_child(settings, "pause", stage="before_write", marker=marker)
+    try:
+        wait_for(marker, child)
+        full = cli_process(settings, "sync", "--full")
+        assert full.returncode == 3, full.stderr
+        errors = [ln for ln in full.stderr.splitlines() if ln.startswith("gsync:")]
+        assert len(errors) == 1 and re.fullmatch(
+            rf"gsync: another gsync run is in progress \(pid {child.pid} since \d{{4}}-\d\d-\d\d \d\d:\d\d:\d\dZ\); "
+            rf"this run did nothing\. If no gsync is running, the lock {re.escape(str(runner.lock_path(settings)))} "
+            r"is released automatically when it exits\.", errors[0]), full.stderr
+        assert "rebuilding" not in full.stderr
+        assert state.read_bytes() == before  # not deleted, not touched
+        marker.unlink()  # the running sync goes on
+        _, err = child.communicate(timeout=60)
+        assert child.returncode == 0, err.decode()
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    assert state.exists()
+    # once nobody holds the lock, --full rebuilds; the same old problems are not news (not exit 4)
+    again = cli_process(settings, "sync", "--full")
+    assert again.returncode == 0, again.stderr
+    assert "--full: rebuilding the state from the sources" in again.stderr
+    assert again.stdout.splitlines()[1] == f"unchanged: {settings.sheet.path}"
+
+
 def test_lock_of_a_sigkilled_run_is_taken_over(paused, clean_master: Tabs, measured) -> None:  # type: ignore[no-untyped-def]
     settings, child, marker = paused
-    lock = settings.state.path.parent / "gsync.lock"
+    lock = runner.lock_path(settings)
     os.kill(child.pid, signal.SIGKILL)
     child.wait(timeout=30)
     assert child.returncode == -signal.SIGKILL
