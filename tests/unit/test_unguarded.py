@@ -24,7 +24,14 @@ import pytest
 
 from gsync.judging import ReviewEvent, ReviewMark, ReviewSeen, StaffInput, judge
 from gsync.master.tables import KEY, TAB_REVIEWS, staff_input
-from tests.unit.test_collections import REGISTER_COLLECTION, centre, collection, file, register, settings
+from tests.unit.test_collections import (
+    REGISTER_COLLECTION,
+    centre,
+    collection,
+    file,
+    register,
+    settings,
+)
 from tests.unit.test_rules import FULL, NOW, SETTINGS, act, one, report_file, response
 
 UTC = dt.UTC
