@@ -37,6 +37,7 @@ import importlib.metadata
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -83,6 +84,28 @@ def connect_ex(self, address):
 
 socket.socket.connect = connect
 socket.socket.connect_ex = connect_ex
+
+
+def _watch(parent):
+    """The test session that started the emulator is gone (even by SIGKILL): stop too."""
+    import os
+    import time
+
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(0)
+
+
+def _start_watch():
+    import os
+    import threading
+
+    parent = os.environ.pop("GSYNC_BQEMU_PARENT", "")
+    if parent.isdigit() and int(parent) == os.getppid():
+        threading.Thread(target=_watch, args=(int(parent),), daemon=True).start()
+
+
+_start_watch()
 '''
 
 
@@ -189,7 +212,11 @@ class BigQueryEmulator:
         return self.workdir / "bqemulator.log"
 
     def start(self) -> None:
-        ensure_spatial(self.home)
+        try:
+            ensure_spatial(self.home)
+        except OSError:  # no writable cache under HOME: a private one in the temp folder
+            self.home = Path(tempfile.gettempdir()) / f"gsync-bqemulator-home-{os.getuid()}"
+            ensure_spatial(self.home)
         guard = self.workdir / "guard"
         guard.mkdir(parents=True, exist_ok=True)
         (guard / "sitecustomize.py").write_text(_GUARD, encoding="utf-8")
@@ -214,6 +241,8 @@ class BigQueryEmulator:
             self._thread.join(timeout=5)
             self._thread = None
         self._kill()
+        if self._own_workdir:
+            shutil.rmtree(self.workdir, ignore_errors=True)
 
     def _spawn(self, guard: Path) -> None:
         env = {
@@ -225,6 +254,7 @@ class BigQueryEmulator:
             "BQEMU_TRACING_ENABLED": "false",
             "BQEMU_UPLOAD_STAGING_DIR": str(self.workdir / "uploads"),
             "OTEL_SDK_DISABLED": "true",
+            "GSYNC_BQEMU_PARENT": str(os.getpid()),
         }
         cmd = [sys.executable, "-m", "bqemulator", "start", "--rest-host", "127.0.0.1",
                "--rest-port", str(self.emulator_port), "--grpc-host", "127.0.0.1", "--grpc-port", "0",
