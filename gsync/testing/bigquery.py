@@ -6,6 +6,8 @@ The real google-cloud-bigquery client talks to `BigQueryEmulator.endpoint` over 
 checked against the BigQuery REST reference (jobs.insert, the upload endpoints, and the error
 format of https://cloud.google.com/bigquery/docs/error-messages):
 
+- a multipart upload's file part, which the client sends as `*/*`, reaches bqemulator as
+  `application/octet-stream` (BigQuery takes `*/*`, bqemulator refuses it);
 - a job id the client gives is the job's id (bqemulator gives an upload its own `bqemu_…` id; the
   layer maps it back, in answers and in jobs.get / getQueryResults paths);
 - a job id already used in the project is refused, as real BigQuery does, with
@@ -18,7 +20,8 @@ format of https://cloud.google.com/bigquery/docs/error-messages):
 
 What bqemulator itself does differently from BigQuery (known, verified with 1.4.0): it rejects a
 load into a table that does not exist (create the table first) and `MERGE … INSERT ROW` (list the
-columns).
+columns); a load job's `outputRows` is the table's row count after the load, not the rows the
+load added (count with a query).
 
 The emulator never reaches the network: DuckDB's spatial extension comes from the
 `duckdb-extension-spatial` wheel (installed once into a private HOME for the emulator), the
@@ -53,6 +56,7 @@ from typing import Any
 
 JOB_ID = re.compile(r"[A-Za-z0-9_-]{1,1024}")
 _JOBS_PATH = re.compile(r"^/(?:upload/)?bigquery/v2/projects/([^/]+)/jobs$")
+_ANY_MEDIA = re.compile(rb"(?im)^content-type:[ \t]*\*/\*[ \t]*(?=\r?$)")
 _JOB_PATH = re.compile(r"^(/bigquery/v2/projects/([^/]+)/(?:jobs|queries)/)([^/]+)(.*)$")
 _GUARD = '''\
 """Written by gsync.testing.bigquery: the emulator's process connects to loopback only."""
@@ -405,6 +409,8 @@ class _LayerHandler(BaseHTTPRequestHandler):
             upload = query.get("uploadType", [""])[0]
             if upload == "multipart":
                 envelope = _multipart_json(self.headers.get("Content-Type") or "", body)
+                # the client sends the file as */*, which BigQuery takes and bqemulator refuses
+                body = _ANY_MEDIA.sub(b"content-type: application/octet-stream", body, count=1)
             else:
                 envelope = json.loads(body or b"{}") if body.strip() else {}
             job, location, kind = _job_of(envelope)

@@ -56,11 +56,14 @@ def client_for(emu: BigQueryEmulator) -> bigquery.Client:
                            client_options=ClientOptions(api_endpoint=emu.endpoint))
 
 
-def load(client: bigquery.Client, path: Path, table: str, job_id: str) -> bigquery.LoadJob:
+def load(client: bigquery.Client, path: Path, table: str, job_id: str, *, sized: bool = False) -> bigquery.LoadJob:
+    """A LOAD job from a local file: a resumable upload, or with `sized` a multipart one (the
+    client's choice for a file under 5 MB whose size it is told)."""
     config = bigquery.LoadJobConfig(source_format=bigquery.SourceFormat.PARQUET,
                                     write_disposition=bigquery.WriteDisposition.WRITE_APPEND)
     with path.open("rb") as f:
-        job = client.load_table_from_file(f, table, job_id=job_id, job_config=config)
+        size = path.stat().st_size if sized else None
+        job = client.load_table_from_file(f, table, job_id=job_id, job_config=config, size=size)
     job.result(timeout=60)
     return job
 
@@ -84,10 +87,16 @@ def test_dataset_table_parquet_load_with_a_job_id_and_counts(bigquery_emulator: 
     job = load(client, reports_parquet(tmp_path / "52.parquet", LAMPANG), table_id, "gsync_2568_52_reports_0a1b2c")
     assert (job.job_id, job.state, job.error_result, job.output_rows) == ("gsync_2568_52_reports_0a1b2c", "DONE", None, 3)
     assert client.get_job("gsync_2568_52_reports_0a1b2c").state == "DONE"  # by the id the client chose
-    load(client, reports_parquet(tmp_path / "55.parquet", NAN), table_id, "gsync_2568_55_reports_9f8e7d")
+    job = load(client, reports_parquet(tmp_path / "55.parquet", NAN), table_id, "gsync_2568_55_reports_9f8e7d",
+               sized=True)
+    assert job.job_id == "gsync_2568_55_reports_9f8e7d"
 
     assert counts(client, table_id) == [("52", 3, 2), ("55", 2, 0)]
     assert emu.jobs_inserted("load")[-2:] == ["gsync_2568_52_reports_0a1b2c", "gsync_2568_55_reports_9f8e7d"]
+    uploads = [(c.method, c.path, c.status) for c in emu.calls if c.path.startswith("/upload/")][-3:]
+    assert uploads == [("POST", f"/upload/bigquery/v2/projects/{emu.project}/jobs", 200),  # resumable: start
+                       ("PUT", f"/upload/bigquery/v2/projects/{emu.project}/jobs", 200),  # ... and the bytes
+                       ("POST", f"/upload/bigquery/v2/projects/{emu.project}/jobs", 200)]  # multipart
     got = list(client.query(f"SELECT district FROM `{table_id}` WHERE district_code = '5204'").result())  # noqa: S608
     assert [r["district"] for r in got] == ["งาว"]  # Thai survives Parquet, the load and the query
 
