@@ -314,7 +314,9 @@ class RemindersCfg(Section):
     end: dt.time = dt.time(16, 30)
     weekends: bool = False  # send on Saturdays and Sundays too
     holidays: bool = False  # send on Thai public holidays (and [deadlines] extra_holidays) too
-    catch_up_days: int = Field(14, ge=0)  # a missed day is still sent this many days late, no later
+    # default: no limit (contract section 7: an open report is never dropped); a number is a limit a
+    # province sets on purpose: a missed day more than this many days old is not sent any more
+    catch_up_days: int | None = Field(None, ge=0)
     max_attempts: int = Field(5, ge=1, le=50)  # runs that try one message before it counts as failed
     form_url: str | None = None  # the Form's address, shown in messages (default: from [form] form_id)
     folder_url: str | None = None  # the QR folder's address (default: from [drive] folder_id)

@@ -11,7 +11,9 @@ burst of stale ones. The candidate is sent only if it is still relevant:
     nothing has arrived;
   * a day after it: a reminder if nothing arrived, the problems if incomplete, the reason if
     returned; nothing when the report is fine or excused.
-A day more than `catch_up_days` old is not sent any more. The summary day sends one message
+However late the run (reminders switched on mid-quarter, a timer stopped for weeks), an open
+report is never dropped: the latest day that applies is sent once. (`catch_up_days`, when a
+province sets it, is a limit: a day more than that old is not sent any more.) The summary day sends one message
 per item to the province staff, listing who is still missing, incomplete or returned.
 
 Each message has a stable key (district, item, day, channel, recipient): the outbox sends a
@@ -142,8 +144,8 @@ def links(settings: Settings, district: str | None = None) -> tuple[str, str, st
     return form_url, folder_url, "\n".join(lines)
 
 
-def _latest_due(days: Sequence[int], offset: int, catch_up: int) -> int | None:
-    due = [d for d in days if d <= offset and offset - d <= catch_up]
+def _latest_due(days: Sequence[int], offset: int, catch_up: int | None) -> int | None:
+    due = [d for d in days if d <= offset and (catch_up is None or offset - d <= catch_up)]
     return max(due) if due else None
 
 
