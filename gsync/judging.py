@@ -44,7 +44,7 @@ from gsync.models import (
 # Problems that are worth showing but do not make a report incomplete.
 # file_removed does not block by itself: completeness judges what is there now (a removed
 # report file that was the only one leaves no_report_file, which does).
-NOT_BLOCKING = frozenset({"truncated", "attachment_unavailable", "file_removed"})
+NOT_BLOCKING = frozenset({"truncated", "attachment_unavailable", "file_removed", "unknown_review"})
 
 FIELD_LABELS = {
     "district": "อำเภอ",
@@ -92,6 +92,7 @@ class StaffInput:
     review_seen: dict[str, ReviewSeen] = field(default_factory=dict)  # Report.key -> the last one recorded
     # "drive:<file id>" | "form:<response id>" -> what staff chose for it
     placed: dict[str, StaffPlacement] = field(default_factory=dict)
+    review_unknown: dict[str, str] = field(default_factory=dict)  # Report.key -> a ผลการตรวจ word gsync does not know
 
 
 @dataclass(frozen=True)
@@ -380,6 +381,8 @@ def _review(settings: Settings, report: Report, staff: StaffInput, now: dt.datet
     the master keeps (append-only), so it survives a lost state.
     """
     key = report.key
+    if key in staff.review_unknown:  # changes nothing, and is never silently ignored
+        report.problems.append(problem("unknown_review", text=staff.review_unknown[key]))
     decision, reason = staff.review.get(key, (None, ""))
     last = staff.review_seen.get(key)
     events = []

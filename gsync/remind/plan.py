@@ -37,6 +37,7 @@ Channel = Literal["line", "email"]
 CHANNELS: tuple[Channel, ...] = ("line", "email")
 PROVINCE = "*"  # the "district" of the summary to province staff, in keys
 MAX_PROBLEMS = 10  # problems listed in one message; the rest are counted
+STAFF_ONLY = frozenset({"unknown_review"})  # problems about what staff typed: never told to a district
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ def items_from_reports(settings: Settings, reports: Iterable[Report]) -> list[De
             status = "incomplete"
         else:
             status = "ok"
-        problems = tuple(dict.fromkeys(p.message for p in r.problems))
+        problems = tuple(dict.fromkeys(p.message for p in r.problems if p.code not in STAFF_ONLY))
         out.append(DeadlineItem(
             r.district, f"Q{r.quarter}", calendar.quarter_label(settings.fiscal_year, r.quarter), r.deadline,
             status, problems, (r.review_reason or "").strip(),
