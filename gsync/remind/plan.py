@@ -28,7 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from gsync import calendar, thai
+from gsync import calendar, thai, vocab
 from gsync.config import RemindersCfg, Settings
 from gsync.models import Report
 from gsync.remind import templates
@@ -81,6 +81,10 @@ def message_key(district: str, item: str, day: int | str, channel: str, recipien
     return f"{district}|{item}|{day if isinstance(day, str) else format(day, '+d')}|{channel}|{recipient}"
 
 
+def _evidence(what: str) -> bool:
+    return what.rstrip("”").rsplit(".", 1)[-1].lower() in vocab.EVIDENCE_EXTENSIONS
+
+
 def _arrival(r: Report) -> tuple[str, dt.datetime | None, str, tuple[str, ...]]:
     """(version, newest arrival, what it was in Thai, respondent addresses) of what counts for `r`."""
     parts: list[tuple[str, dt.datetime, str, tuple[str, ...]]] = [(f"f:{f.id}:{f.version or (f.modified_at or f.received_at).isoformat()}",
@@ -91,7 +95,8 @@ def _arrival(r: Report) -> tuple[str, dt.datetime | None, str, tuple[str, ...]]:
     if not parts:
         return "", None, "", ()
     version = hashlib.sha256("\n".join(sorted(p[0] for p in parts)).encode()).hexdigest()[:12]
-    newest = max(parts, key=lambda p: p[1])
+    reports = [p for p in parts if not (p[0].startswith("f:") and _evidence(p[2]))] or parts  # not a photo
+    newest = max(reports, key=lambda p: p[1])
     return version, newest[1], newest[2], newest[3]
 
 
