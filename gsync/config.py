@@ -74,6 +74,9 @@ class DistrictCfg(Section):
     aliases: list[str] = Field(default_factory=list)  # other spellings, e.g. "เมือง"
     notify_emails: list[str] | None = None  # who gets reminders by email (default: emails)
     line: list[str] = Field(default_factory=list)  # LINE user or group ids for reminders
+    # who also hears once a report is [reminders] escalate_after_days late (e.g. the นายอำเภอ)
+    escalate_emails: list[str] = Field(default_factory=list)
+    escalate_line: list[str] = Field(default_factory=list)
 
     @field_validator("emails")
     @classmethod
@@ -314,7 +317,12 @@ class RemindersCfg(Section):
     end: dt.time = dt.time(16, 30)
     weekends: bool = False  # send on Saturdays and Sundays too
     holidays: bool = False  # send on Thai public holidays (and [deadlines] extra_holidays) too
-    catch_up_days: int = Field(14, ge=0)  # a missed day is still sent this many days late, no later
+    # default: no limit (contract section 7: an open report is never dropped); a number is a limit a
+    # province sets on purpose: a missed day more than this many days old is not sent any more
+    catch_up_days: int | None = Field(None, ge=0)
+    receipts: bool = False  # tell the sender what gsync found in what arrived, once per version
+    repeat_days: int = Field(0, ge=0)  # after the last day, remind again every N days while open (0: off)
+    escalate_after_days: int = Field(0, ge=0)  # from this many days late, reminders also go to escalate_* (0: off)
     max_attempts: int = Field(5, ge=1, le=50)  # runs that try one message before it counts as failed
     form_url: str | None = None  # the Form's address, shown in messages (default: from [form] form_id)
     folder_url: str | None = None  # the QR folder's address (default: from [drive] folder_id)

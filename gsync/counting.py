@@ -17,7 +17,7 @@ from gsync.models import Activity, FileKind, ParsedFile, Problem
 # Problems that are worth showing but do not make a report incomplete.
 # file_removed does not block by itself: completeness judges what is there now (a removed
 # report file that was the only one leaves no_report_file, which does).
-NOT_BLOCKING = frozenset({"truncated", "attachment_unavailable", "file_removed"})
+NOT_BLOCKING = frozenset({"truncated", "attachment_unavailable", "file_removed", "unknown_review"})
 
 
 def timeliness_of(excused: bool, submitted: dt.datetime | None, deadline: dt.date, now: dt.datetime,

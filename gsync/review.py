@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from gsync import calendar
 from gsync.config import Settings
+from gsync.messages import problem
 from gsync.models import Report
 from gsync.staff import StaffInput
 
@@ -34,6 +35,8 @@ def track(settings: Settings, report: Report, staff: StaffInput, now: dt.datetim
     the master keeps (append-only), so it survives a lost state.
     """
     key = report.key
+    if key in staff.review_unknown:  # changes nothing, and is never silently ignored
+        report.problems.append(problem("unknown_review", text=staff.review_unknown[key]))
     decision, reason = staff.review.get(key, (None, ""))
     last = staff.review_seen.get(key)
     events = []

@@ -44,4 +44,5 @@ class StaffInput:
     review_seen: dict[str, ReviewSeen] = field(default_factory=dict)  # Report.key -> the last one recorded
     # "drive:<file id>" | "form:<response id>" -> what staff chose for it
     placed: dict[str, StaffPlacement] = field(default_factory=dict)
+    review_unknown: dict[str, str] = field(default_factory=dict)  # Report.key -> a ผลการตรวจ word gsync does not know
 

@@ -135,6 +135,8 @@ def run(
 
     present = {r.id for r in responses} | {i.ref.id for i in incoming} | later
     outcome = judge(settings, responses, incoming, staff, now, removed=_removed(state, present, now))
+    for key, typed in staff.review_unknown.items():  # shown to staff on the report too (unknown_review)
+        log.warning("ผลการตรวจ of %s: %r is not a review word; the review is unchanged", key, typed)
     state.stage_json(RECEIPTS_KEY, _receipts(outcome, settings))
     if (seen_holidays := calendar.holidays_seen()) != cached_holidays:
         state.stage_json(HOLIDAYS_KEY, seen_holidays)

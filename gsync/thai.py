@@ -25,6 +25,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 # The Thai calendar vocabulary has one home, calendar.py; re-exported here for the text parsers.
+from gsync import vocab
 from gsync.calendar import BE_OFFSET, THAI_MONTHS_FULL, THAI_MONTHS_SHORT
 
 __all__ = [
@@ -137,6 +138,24 @@ def clean(s: object) -> str:
             break
         text = settled
     return text
+
+
+_REVIEW_DROP = re.compile(r"[\s.!]+")
+
+
+def review_word(value: object) -> str | None:
+    """What staff meant in ผลการตรวจ: "accepted", "returned", or None for anything else (blank
+    included). Spaces, a full stop and Thai typing variants are folded; the word must be whole."""
+    text = _REVIEW_DROP.sub("", clean(value))
+    if text in _REVIEW_WORDS[0]:
+        return "returned"
+    if text in _REVIEW_WORDS[1]:
+        return "accepted"
+    return None
+
+
+_REVIEW_WORDS = ({_REVIEW_DROP.sub("", clean(w)) for w in vocab.REVIEW_RETURNS},
+                 {_REVIEW_DROP.sub("", clean(w)) for w in vocab.REVIEW_ACCEPTS})
 
 
 # --- names ----------------------------------------------------------------------------------

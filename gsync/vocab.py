@@ -112,3 +112,10 @@ IMAGE_EXTENSIONS = frozenset({
 })
 VIDEO_EXTENSIONS = frozenset({"mp4", "mov"})
 EVIDENCE_EXTENSIONS = IMAGE_EXTENSIONS | VIDEO_EXTENSIONS | {"pdf"}  # photos, clips and PDFs
+
+# What staff type in the master's ผลการตรวจ column (contract section 6), read as they mean it
+# whatever the drop-down offers. Whole words only (after thai.review_word folds spaces and typing
+# variants): ไม่ผ่าน contains ผ่าน, so no substring or prefix rule. Anything else changes nothing
+# and is shown back to staff on that report (problem code `unknown_review`).
+REVIEW_RETURNS = ("ส่งกลับแก้ไข", "ส่งกลับ", "แก้ไข", "ให้แก้ไข", "ไม่ผ่าน", "ตีกลับ", "ไม่อนุมัติ")
+REVIEW_ACCEPTS = ("ผ่าน", "ผ่านแล้ว", "อนุมัติ", "เรียบร้อย", "✓", "✔")  # ✔: the other tick a keyboard types

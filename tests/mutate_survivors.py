@@ -18,8 +18,8 @@ REVIEWS = "tests/cli/test_review_history.py"
 MUTANTS = [
  ("1 re-upload (1) suffix", r'_DUPLICATE_SUFFIX = re.compile(r"(\s*\(\d+\)|', r'_DUPLICATE_SUFFIX = re.compile(r"(', SURVIVORS + "::test_same_name_reupload_that_drops_a_centre_still_replaces_the_old_file"),
  ("2 upper-case marks", 'str(value or "").strip().lower() in TRUTHY', 'str(value or "").strip() in TRUTHY', SURVIVORS),
- ("3a truncated blocks", 'NOT_BLOCKING = frozenset({"truncated", "attachment_unavailable", "file_removed"})', 'NOT_BLOCKING = frozenset({"attachment_unavailable", "file_removed"})', SURVIVORS),
- ("3b attachment_unavailable blocks", 'NOT_BLOCKING = frozenset({"truncated", "attachment_unavailable", "file_removed"})', 'NOT_BLOCKING = frozenset({"truncated", "file_removed"})', SURVIVORS),
+ ("3a truncated blocks", 'NOT_BLOCKING = frozenset({"truncated", "attachment_unavailable", "file_removed", "unknown_review"})', 'NOT_BLOCKING = frozenset({"attachment_unavailable", "file_removed", "unknown_review"})', SURVIVORS),
+ ("3b attachment_unavailable blocks", 'NOT_BLOCKING = frozenset({"truncated", "attachment_unavailable", "file_removed", "unknown_review"})', 'NOT_BLOCKING = frozenset({"truncated", "file_removed", "unknown_review"})', SURVIVORS),
  ("4 re-save keeps first receipt", 'if first is not None and first < ref.received_at:', 'if False:', SURVIVORS),
  # issue 21 item 2
  ("21.1 one try more than max_attempts", "if e is not None and e.attempts >= max_attempts:", "if e is not None and e.attempts > max_attempts:", "tests/remind/test_attempts.py"),

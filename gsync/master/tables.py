@@ -142,6 +142,7 @@ def staff_input(existing: dict[str, list[list[Cell]]]) -> StaffInput:
     decisions and the review history, and the district/quarter chosen for unplaced files."""
     excused, notes, accepted = set(), {}, set()
     review: dict[str, ReviewMark] = {}
+    unknown_review: dict[str, str] = {}
     for row in _records(existing.get(TAB_REPORTS, [])):
         key = str(row[KEY])
         if is_truthy(_column(row, EXCUSED)):
@@ -150,10 +151,11 @@ def staff_input(existing: dict[str, list[list[Cell]]]) -> StaffInput:
             notes[key] = str(_column(row, NOTE))
         decision = thai.clean(str(_column(row, REVIEW) or ""))
         reason = thai.clean(str(_column(row, REASON) or ""))
-        if decision.startswith(PASS):
-            review[key] = ReviewMark("accepted", reason)
-        elif decision.startswith(("ส่งกลับ", "แก้ไข")):
-            review[key] = ReviewMark("returned", reason)
+        meant = thai.review_word(decision)  # the words of contract section 6 (gsync.vocab)
+        if meant is not None:
+            review[key] = ReviewMark(meant, reason)
+        elif decision:
+            unknown_review[key] = decision
     for row in _records(existing.get(TAB_RESPONSES, [])):
         if is_truthy(_column(row, ACCEPT)):
             accepted.add(str(row[KEY]))
@@ -176,7 +178,7 @@ def staff_input(existing: dict[str, list[list[Cell]]]) -> StaffInput:
             quarter = thai.parse_quarter(q_text)
             if district or quarter:
                 placed[str(row[KEY])] = StaffPlacement(district, quarter)
-    return StaffInput(frozenset(excused), frozenset(accepted), notes, review, seen, placed)
+    return StaffInput(frozenset(excused), frozenset(accepted), notes, review, seen, placed, unknown_review)
 
 
 def _records(rows: list[list[Cell]]) -> list[dict[str, Cell]]:

@@ -22,6 +22,10 @@ CHANNEL_LABELS = {"line": "LINE", "email": "อีเมล"}
 def day_label(day: int, kind: str) -> str:
     if kind == "summary":
         return f"สรุปถึงจังหวัด (หลังกำหนด {day} วัน)"
+    if kind == "receipt":
+        return "ตอบรับการส่งรายงาน"
+    if kind.startswith("escalate:"):
+        return day_label(day, kind.split(":", 1)[1]) + " (สำเนาถึงผู้บังคับบัญชา)"
     if day < 0:
         return f"ก่อนกำหนด {-day} วัน"
     if day == 0:

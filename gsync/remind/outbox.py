@@ -44,6 +44,7 @@ CREATE TABLE IF NOT EXISTS outbox (
   tabbed INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS outbox_open ON outbox (status);
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 OPEN = ("pending", "sending")
 # LINE retry keys are UUIDs: version 5 of the message key in gsync's own namespace.
@@ -141,6 +142,19 @@ class Outbox:
         except sqlite3.OperationalError:
             return []
         return [_entry(r) for r in rows]
+
+    def receipts_since(self, now: dt.datetime | None = None) -> dt.datetime | None:
+        """When the first run with `receipts = true` was: what arrived before it is not receipted.
+        `now`: record it as `now` if no run did yet (a read-only outbox only reads)."""
+        try:
+            row = self._db.execute("SELECT value FROM meta WHERE name = 'receipts_since'").fetchone()
+        except sqlite3.OperationalError:  # a read-only view of an outbox never written
+            row = None
+        if row is None and now is not None:
+            with self._tx():
+                self._db.execute("INSERT OR IGNORE INTO meta (name, value) VALUES ('receipts_since', ?)", (_iso(now),))
+            row = self._db.execute("SELECT value FROM meta WHERE name = 'receipts_since'").fetchone()
+        return dt.datetime.fromisoformat(row[0]) if row else None
 
     def untabbed(self) -> list[Entry]:
         """Finished messages the master's history tab does not show yet."""

@@ -49,9 +49,11 @@ def print_delivery(d: Delivery, settings: Settings, now: dt.datetime, *, dry_run
             echo(f"──── ข้อความถึง{'เจ้าหน้าที่จังหวัด' if m.district == PROVINCE else 'อำเภอ' + m.district} ({m.item_label}) ────")
             echo(m.body)
         return
-    if d.outside_hours:
+    if d.outside_hours and not (d.sent or d.failed or d.later):
         echo(f"นอกเวลาทำการ ({when}): ไม่ได้ส่งข้อความ; ข้อความที่ถึงกำหนด {len(d.planned)} ข้อความจะส่งในเวลาทำการรอบถัดไป")
         return
+    if d.outside_hours:
+        echo(f"นอกเวลาทำการ ({when}): ส่งเฉพาะข้อความตอบรับการส่งรายงาน; การแจ้งเตือนจะส่งในเวลาทำการรอบถัดไป")
     echo(f"แจ้งเตือน ณ {when}: ส่งแล้ว {len(d.sent)}, ส่งไปแล้วก่อนหน้านี้ {d.already}, "
          f"ไม่สำเร็จ {len(d.failed)}, รอส่งรอบถัดไป {len(d.later)}, ยกเลิก {len(d.obsolete)}")
     for e, why in d.failed:

@@ -97,15 +97,19 @@ def deliver(
     hook: Hook = lambda stage: None,
     clock: Callable[[], dt.datetime] | None = None,
 ) -> Delivery:
-    """Steps 2-4 over a judged list of items. `channels`: name -> factory (opened on first use)."""
-    out = Delivery(planned=plan(settings, items, now))
+    """Steps 2-4 over a judged list of items. `channels`: name -> factory (opened on first use).
+    Outside working hours only receipts go (they answer what the sender just did)."""
+    since = outbox.receipts_since(now) if settings.reminders.receipts else None
+    out = Delivery(planned=plan(settings, items, now, receipts_since=since))
     if not in_working_hours(now, settings):
         out.outside_hours = True
-        return out
+        out.planned = [m for m in out.planned if m.kind == "receipt"]
+        if not out.planned:
+            return out
     tick = clock or (lambda: now)
     outbox.record(out.planned, now)
     hook("recorded")
-    out.obsolete = outbox.obsolete({m.key for m in out.planned}, now)
+    out.obsolete = [] if out.outside_hours else outbox.obsolete({m.key for m in out.planned}, now)
     for e in out.obsolete:
         log.info("reminder no longer due, dropped: %s %s day %+d to %s", e.district, e.item, e.day, mask_recipient(e.recipient))
     opened: dict[str, Channel] = {}
@@ -227,7 +231,8 @@ def remind(
         try:
             # Every channel, configured or not: a province setting up sees whom each would reach
             # (the printout says which channels a real run would not use yet).
-            d = Delivery(planned=plan(settings, items, now, CHANNELS),
+            since = (box.receipts_since() or now) if settings.reminders.receipts else None
+            d = Delivery(planned=plan(settings, items, now, CHANNELS, receipts_since=since),
                          outside_hours=not in_working_hours(now, settings))
             for m in d.planned:
                 e = box.get(m.key)

@@ -19,13 +19,15 @@ from collections.abc import Mapping
 #   incomplete  after the deadline, the report fails a completeness rule: {problems}
 #   returned    after the deadline, staff returned the report for correction: {reason}
 #   summary     the summary day, to province staff
-KINDS = ("before", "today", "missing", "incomplete", "returned", "summary")
+#   receipt     what gsync found in what just arrived, to its sender (`receipts = true`)
+KINDS = ("before", "today", "missing", "incomplete", "returned", "summary", "receipt")
 
 # The fields every template may use, with a sample value (used to check a template at load time).
 COMMON_FIELDS: dict[str, object] = {
     "province": "ลำปาง",
     "fiscal_year": 2568,
     "item": "ไตรมาสที่ 1 (ต.ค. - ธ.ค. 2567)",
+    "item_short": "ไตรมาสที่ 1",
     "deadline": "13 ธันวาคม 2567",
     "deadline_short": "13 ธ.ค. 2567",
     "links": "แบบฟอร์มรายงาน: https://forms.gle/x",
@@ -51,6 +53,20 @@ SUMMARY_FIELDS: dict[str, object] = {
     "incomplete_list": "- เถิน: วันที่ดำเนินการอยู่นอกไตรมาส",
     "returned_list": "- แม่ทะ: ตัวเลขไม่ตรง",
     "days_late": 7,
+    "n_received": 12,
+    "n_late": 2,
+    "master_url": "https://docs.google.com/spreadsheets/d/x/edit",
+}
+RECEIPT_FIELDS: dict[str, object] = {
+    **COMMON_FIELDS,
+    "district": "เกาะคา",
+    "verdict": "พบปัญหา 2 ข้อ",
+    "n_problems": 2,
+    "arrived": "ไฟล์ “เกาะคา ไตรมาส 1.xlsx”",
+    "arrived_at": "12 ธ.ค. 2567 14:05 น.",
+    "timing": "ทันกำหนด",
+    "problems": "1. วันที่ 5 ม.ค. 2568 อยู่นอกไตรมาสที่ 1\n2. ศูนย์ฯ ตำบลนาแก้ว ไม่มีกิจกรรมในไตรมาสนี้\n",  # "" when none
+    "todo": "โปรดแก้ไขตามรายการข้างต้น แล้วส่งฉบับใหม่ (แทนฉบับเดิม) ทาง\n- แบบฟอร์มรายงาน: https://forms.gle/x",
 }
 
 _SIGN = "\n\nสำนักงานพัฒนาชุมชนจังหวัด{province}\n(ข้อความอัตโนมัติจากระบบติดตามรายงาน หากท่านดำเนินการแล้ว ขออภัยมา ณ ที่นี้)"
@@ -99,19 +115,27 @@ DEFAULTS: dict[str, str] = {
     ),
     "summary": (
         "เรื่อง สรุปการส่งรายงาน {item} (ครบกำหนด {deadline_short})\n"
+        "ได้รับ {n_received}/{n_total} · ล่าช้า {n_late} · ยังไม่ส่ง {n_missing} · ไม่ครบ {n_incomplete} · ส่งคืน {n_returned}\n"
         "เรียน เจ้าหน้าที่ผู้รับผิดชอบงานศูนย์ผู้นำจิตอาสาพัฒนาชุมชน\n\n"
         "ครบกำหนดส่งมาแล้ว {days_late} วัน ได้รับรายงานครบถ้วน {n_ok} จาก {n_total} อำเภอ\n\n"
         "ยังไม่ส่ง {n_missing} อำเภอ\n{missing_list}\n\n"
         "ส่งแล้วแต่ยังไม่ครบถ้วน {n_incomplete} อำเภอ\n{incomplete_list}\n\n"
         "ส่งคืนให้แก้ไข {n_returned} อำเภอ\n{returned_list}\n\n"
-        "รายละเอียดอยู่ในแท็บ \"สถานะรายงาน\" และ \"ปัญหา\" ของสมุดงานหลัก\n"
+        "รายละเอียดอยู่ในแท็บ \"สถานะรายงาน\" และ \"ปัญหา\" ของสมุดงานหลัก\n{master_url}\n"
         "(ข้อความอัตโนมัติจากระบบติดตามรายงาน)"
+    ),
+    # Short: a phone's LINE preview shows the first lines, so the verdict comes first.
+    "receipt": (
+        "{verdict}: รายงาน{item_short} อำเภอ{district}\n"
+        "ได้รับ{arrived} เมื่อ {arrived_at} ({timing})\n"
+        "{problems}{todo}\n"
+        "สำนักงานพัฒนาชุมชนจังหวัด{province} (ข้อความอัตโนมัติ)"
     ),
 }
 
 
 def fields_for(kind: str) -> Mapping[str, object]:
-    return SUMMARY_FIELDS if kind == "summary" else DISTRICT_FIELDS
+    return {"summary": SUMMARY_FIELDS, "receipt": RECEIPT_FIELDS}.get(kind, DISTRICT_FIELDS)
 
 
 def check(kind: str, text: str) -> None:

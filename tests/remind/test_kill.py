@@ -50,7 +50,9 @@ def province(src: Path, target: Path, line_url: str, smtp_port: int) -> Path:
     shutil.copytree(src, target)
     (target / "line-token.txt").write_text("good-token\n")
     config = target / "demo.toml"
-    config.write_text(config.read_text(encoding="utf-8") + "\n".join([
+    # Q1's reminders went out in December: a limit keeps this run to Q2 (test_catch_up.py covers Q1's)
+    text = config.read_text(encoding="utf-8").replace("[reminders]", "[reminders]\ncatch_up_days = 14", 1)
+    config.write_text(text + "\n".join([
         "", "[line]", 'token_file = "line-token.txt"', f'endpoint = "{line_url}"', "retry_wait = 0", "",
         "[email]", 'host = "127.0.0.1"', f"port = {smtp_port}", "starttls = false",
         'sender = "saraban_lampang@example.go.th"', "retry_wait = 0", ""]), encoding="utf-8")
@@ -113,3 +115,59 @@ def test_sigkill_then_a_normal_run(stage: str, demo_src: Path, tmp_path: Path, l
     print(f"FIGURE stage={stage} planned={planned} line_pushes_delivered={len(fake.delivered)} "
           f"line_409={sum(1 for _, _, s in fake.requests if s == 409)} smtp_transactions={len(box.received)} "
           f"distinct_mails={len(set(ids))} lost={lost} history_rows={len(rows)}")
+
+
+# --- the same matrix with receipts, repeats and escalation on ------------------------------------
+# The province switched receipts on on 1 Mar 2568 (what arrived since is receipted), reminds again
+# every 7 days and copies เกาะคา's chief from 14 days late. On Fri 21 Mar 2568 10:00, by hand:
+# receipts for เมืองลำปาง Q2, แม่เมาะ Q2 and เกาะคา Q2 (their district contacts); Q1 repeats on day
+# +92 (1 + 13 x 7) to เกาะคา (incomplete; and its chief, 98 days late), วังเหนือ and แม่ทะ; Q2 day +1
+# to งาว, วังเหนือ, แม่ทะ; the Q1 summary repeated (day 98) and the Q2 summary (day 7) to staff.
+CHIEF = "U" + "e5" * 16
+ALL_LINE = sorted(["U0f1e2d3c4b5a69788796a5b4c3d2e1f0", "U1234567890abcdef1234567890abcdef",
+                   "U4af4980629a1b2c3d4e5f60718293a4b", "U4af4980629a1b2c3d4e5f60718293a4b", CHIEF,
+                   "U9f8e7d6c5b4a39281706f5e4d3c2b1a0", "C7a1b2c3d4e5f60718293a4b5c6d7e8f9",
+                   "C7a1b2c3d4e5f60718293a4b5c6d7e8f9"])
+ALL_MAIL = sorted(["saraban.maemoh@example.go.th", "saraban.kokha@example.go.th", "saraban.kokha@example.go.th",
+                   "wangnuea.cdd@example.go.th", "wangnuea.cdd@example.go.th", "maetha.cdd@example.go.th",
+                   "maetha.cdd@example.go.th", "cdd.lampang@example.go.th", "cdd.lampang@example.go.th"])
+LINE_STAGES = ["recorded", "claimed:line", "delivered:line", "marked:line", "delivered:email", "history_written"]
+
+
+def province_all_on(src: Path, target: Path, line_url: str, smtp_port: int) -> Path:
+    config = province(src, target, line_url, smtp_port)
+    text = config.read_text(encoding="utf-8").replace("catch_up_days = 14", "receipts = true\nrepeat_days = 7\n"
+                                                      "escalate_after_days = 14", 1)
+    at = text.index("\n", text.index('line = ["U4af4980629a1b2c3d4e5f60718293a4b"]'))
+    config.write_text(text[:at] + f'\nescalate_line = ["{CHIEF}"]' + text[at:], encoding="utf-8")
+    box = Outbox(outbox_path(load_settings(config)))
+    try:
+        box.receipts_since(dt.datetime(2025, 3, 1, tzinfo=dt.UTC))  # receipts were switched on then
+    finally:
+        box.close()
+    return config
+
+
+@pytest.mark.parametrize("stage", LINE_STAGES)
+def test_sigkill_with_receipts_repeats_and_escalation(stage: str, demo_src: Path, tmp_path: Path, line, smtp) -> None:  # type: ignore[no-untyped-def]
+    fake, url = line
+    box, port = smtp
+    config = province_all_on(demo_src, tmp_path / "p", url, port)
+    killed = run_child(config, stage)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
+    settings = load_settings(config)
+    d = remind(settings, dt.datetime.fromisoformat(NOW))
+    assert not d.refused and not d.failed and not d.later
+    again = remind(settings, dt.datetime.fromisoformat(NOW) + dt.timedelta(minutes=15))
+    assert not again.sent
+
+    # no LINE message twice, none lost; each mail once (by Message-ID)
+    assert sorted(x.to for x in fake.delivered) == ALL_LINE
+    assert len({x.retry_key for x in fake.delivered}) == len(ALL_LINE)
+    by_id = {str(m["Message-ID"]): r[0] for r, m in box.received}
+    assert sorted(by_id.values()) == ALL_MAIL
+    assert len(box.received) == len(ALL_MAIL) + (1 if stage == "delivered:email" else 0)  # see the matrix above
+    texts = fake.texts_to(CHIEF)
+    assert len(texts) == 1 and texts[0].startswith("[สำเนาเพื่อทราบ: อำเภอเกาะคา เลยกำหนดส่งมาแล้ว 98 วัน] ")
+    receipts = [t for t in fake.texts_to("U0f1e2d3c4b5a69788796a5b4c3d2e1f0")]
+    assert len(receipts) == 1 and receipts[0].startswith("ครบถ้วน: รายงานไตรมาสที่ 2 อำเภอเมืองลำปาง\n")

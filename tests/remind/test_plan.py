@@ -13,7 +13,7 @@ from gsync.remind.plan import in_working_hours, items_from_reports, mask_recipie
 
 from .support import LINE_A, STAFF_GROUP, at, item, settings
 
-# Q1 FY2568: deadline Fri 13 Dec 2567 (2024-12-13); days [-3, 0, 1, 7], 7 = summary, catch-up 14 days.
+# Q1 FY2568: deadline Fri 13 Dec 2567 (2024-12-13); days [-3, 0, 1, 7], 7 = summary; no catch-up limit.
 
 
 @pytest.fixture()
@@ -37,9 +37,9 @@ CASES = [
     (at(2024, 12, 16), "excused", []),
     (at(2024, 12, 20), "waiting", [("เกาะคา", 1, "missing"), ("*", 7, "summary")]),
     (at(2024, 12, 20), "ok", [("*", 7, "summary")]),
-    (at(2024, 12, 28), "waiting", [("เกาะคา", 1, "missing"), ("*", 7, "summary")]),  # 14 days late: still
-    (at(2024, 12, 29), "waiting", [("*", 7, "summary")]),  # day +1 is 15 days old: stale, dropped
-    (at(2025, 1, 4), "waiting", []),  # the summary is 15 days old too
+    (at(2024, 12, 29), "waiting", [("เกาะคา", 1, "missing"), ("*", 7, "summary")]),  # 15 days late: still
+    (at(2025, 1, 20), "waiting", [("เกาะคา", 1, "missing"), ("*", 7, "summary")]),  # weeks late: never dropped
+    (at(2025, 1, 20), "ok", [("*", 7, "summary")]),
 ]
 
 
@@ -48,6 +48,16 @@ CASES = [
 def test_which_day_and_kind(s, now: dt.datetime, status: str, expected: list[tuple[str, int, str]]) -> None:  # type: ignore[no-untyped-def]
     got = [(m.district, m.day, m.kind) for m in plan(s, [item("เกาะคา", status)], now)]
     assert got == expected
+
+
+def test_a_catch_up_limit_is_kept_only_when_a_province_sets_it(tmp_path: Path) -> None:
+    s = settings(tmp_path, line_url="http://127.0.0.1:9", districts={"เกาะคา": {"line": [LINE_A]}},
+                 reminders={"catch_up_days": 14})
+    got = {n: [(m.district, m.day, m.kind) for m in plan(s, [item("เกาะคา")], n)] for n in (
+        at(2024, 12, 28), at(2024, 12, 29), at(2025, 1, 4))}
+    assert got == {at(2024, 12, 28): [("เกาะคา", 1, "missing"), ("*", 7, "summary")],  # 14 days late: still
+                   at(2024, 12, 29): [("*", 7, "summary")],  # day +1 is 15 days old: dropped, by choice
+                   at(2025, 1, 4): []}
 
 
 def test_on_the_day_is_never_sent_after_the_deadline(tmp_path: Path) -> None:
