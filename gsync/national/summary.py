@@ -31,7 +31,7 @@ PCT = "0.0%"
 HEADER_GREY = "D9D9D9"
 COLOUR = dict(STATUS_COLOURS)
 STALE, NEVER, NOT_DUE, GOOD = COLOUR["ล่าช้า"], COLOUR["ยังไม่ส่ง"], COLOUR["ยังไม่ถึง"], COLOUR["ตรงเวลา"]
-FONT_PT = 10
+FONT_PT = 11  # printed at >= 9 pt once the widest tab is fitted to the A4 width
 LEGEND = (
     (STALE, "ข้อมูลเก่า: จังหวัดไม่ได้ส่งข้อมูลใหม่เกินกำหนด"),
     (NEVER, "ยังไม่เคยส่งข้อมูล / อำเภอยังไม่ส่งรายงาน"),
@@ -80,20 +80,21 @@ def tabs(settings: NationalSettings, doc: dict[str, Any], figures: dict[str, lis
     for u in doc["unpublished"]:
         prov_rows.append([u["fiscal_year"], u["province_code"], u["province"], None, "ยังไม่เคยส่งข้อมูล",
                           *([None] * 8)])
+    prov_rows.sort(key=lambda r: (r[0], r[4] == "ยังไม่เคยส่งข้อมูล"))  # per year: who published, then who never did
     q_heads = [h for q in (1, 2, 3, 4) for h in (f"ไตรมาส {q} ส่ง/ต้องส่ง", f"ไตรมาส {q} อัตรา")]
     out.append(("รายจังหวัด", ["ปีงบประมาณ", "รหัสจังหวัด", "จังหวัด", "ข้อมูล ณ", "สถานะข้อมูล", *q_heads], prov_rows,
-                {"pct": [6, 8, 10, 12], "status": [4], "widths": [11, 9, 16, 18, 16] + [11, 9] * 4}))
+                {"pct": [6, 8, 10, 12], "status": [4], "widths": [12, 8, 15, 20, 17] + [12, 8] * 4}))
 
     missing = [[m["fiscal_year"], m["province"], m["district"], m["quarter"],
                 dt.date.fromisoformat(m["deadline"]), m["days_late"]] for m in doc["missing"]]
     out.append(("อำเภอที่ยังไม่ส่ง", ["ปีงบประมาณ", "จังหวัด", "อำเภอ", "ไตรมาส", "กำหนดส่ง", "เลยกำหนด (วัน)"],
-                missing, {"widths": [11, 16, 18, 8, 14, 14]}))
+                missing, {"widths": [12, 16, 18, 8, 14, 14]}))
 
     acts = [[int(a["fiscal_year"]), names.get(a["province_code"], a["province_code"]),
              vocab.GROUP_NAMES.get(a["category"] or "", "ไม่ระบุหมวด"), a["mission"] or "ไม่ระบุ",
              int(a["activities"]), int(a["participants"])] for a in figures.get("activities", [])]
     out.append(("กิจกรรม", ["ปีงบประมาณ", "จังหวัด", "หมวด", "ภารกิจ / มิติ / ประเภท", "จำนวนกิจกรรม", "ผู้เข้าร่วม (คน)"],
-                acts, {"widths": [11, 16, 26, 34, 12, 14]}))
+                acts, {"widths": [12, 16, 26, 34, 12, 14]}))
 
     registered = {(int(c["fiscal_year"]), c["province_code"]): int(c["centres"]) for c in figures.get("centres", [])}
     centre_rows: list[Row] = []
@@ -104,12 +105,16 @@ def tabs(settings: NationalSettings, doc: dict[str, Any], figures: dict[str, lis
         centre_rows.append([p["fiscal_year"], p["province"], registered.get((p["fiscal_year"], p["province_code"]), 0),
                             expected, active])
     target = settings.national.centres_target
+    for r in centre_rows:
+        r.append(r[2] / r[3] if r[3] else None)
     for fy in sorted({r[0] for r in centre_rows}):
         got = sum(r[2] for r in centre_rows if r[0] == fy)
-        centre_rows.append([fy, f"รวมทั้งประเทศ (เป้าหมาย {target:,} ศูนย์)", got,
-                            target, sum(r[4] for r in centre_rows if r[0] == fy and not str(r[1]).startswith("รวม"))])
+        centre_rows.append([fy, f"รวมทั้งประเทศ (เป้าหมาย {target:,} ศูนย์)", got, target,
+                            sum(r[4] for r in centre_rows if r[0] == fy and not str(r[1]).startswith("รวม")),
+                            got / target if target else None])
     out.append(("ศูนย์", ["ปีงบประมาณ", "จังหวัด", "ศูนย์ตามทะเบียน", "ศูนย์ที่ควรมี (ตำบล) / เป้าหมาย",
-                         "ศูนย์ที่มีกิจกรรม (ไตรมาสสูงสุด)"], centre_rows, {"widths": [11, 30, 14, 22, 22]}))
+                         "ศูนย์ที่มีกิจกรรม (ไตรมาสสูงสุด)", "ทะเบียนเทียบกับที่ควรมี"], centre_rows,
+                {"pct": [5], "widths": [12, 38, 14, 22, 22, 16]}))
 
     years = sorted({n["fiscal_year"] for n in doc["nation"]})
     by = {(n["fiscal_year"], n["quarter"]): n for n in doc["nation"]}
@@ -158,23 +163,27 @@ def _sheet(ws: Any, headers: list[str], rows: list[Row], opts: dict[str, Any], s
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
+    from openpyxl.styles import Border, Side
+
     font, bold = Font(size=FONT_PT), Font(size=FONT_PT, bold=True)
+    thin = Side(style="thin", color="A6A6A6")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
     fills = {c: PatternFill("solid", fgColor=c) for c in (STALE, NEVER, NOT_DUE, GOOD, HEADER_GREY)}
     ws.append(headers)
     for c in ws[1]:
-        c.font, c.fill = bold, fills[HEADER_GREY]
+        c.font, c.fill, c.border = bold, fills[HEADER_GREY], border
         c.alignment = Alignment(wrap_text=True, vertical="center")
     ws.row_dimensions[1].height = 33
     for row in rows:
         ws.append(row)
     for r in ws.iter_rows(min_row=2, max_row=len(rows) + 1):
         for c in r:
-            c.font = font
-            c.alignment = Alignment(vertical="top")
+            c.font, c.border = font, border
+            c.alignment = Alignment(vertical="top", horizontal="center" if c.column == 1 else None)
             _format(c, opts, fills)
     for i, w in enumerate(opts.get("widths", []), start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
-    _legend(ws, len(headers) + 2, stamp, stale_days, fills)
+    _legend(ws, len(headers) + 1, stamp, stale_days, fills)
     ws.freeze_panes = "B2"
     if opts.get("chart") and rows:
         _chart(ws, len(rows))
@@ -183,7 +192,7 @@ def _sheet(ws: Any, headers: list[str], rows: list[Row], opts: dict[str, Any], s
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.print_title_rows = "1:1"
-    ws.print_options.gridLines = True
+    ws.print_options.gridLines = False  # the table has its own borders: no grid across the chart's space
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.5
     ws.oddHeader.center.text = "สรุประดับประเทศ: &A"
@@ -201,8 +210,8 @@ def _format(c: Any, opts: dict[str, Any], fills: dict[str, Any]) -> None:
         c.number_format = DATETIME_FORMAT
     elif isinstance(c.value, dt.date):
         c.number_format = DATE_FORMAT
-    elif isinstance(c.value, int) and not isinstance(c.value, bool) and c.value >= 10000:
-        c.number_format = "#,##0"
+    elif isinstance(c.value, int) and not isinstance(c.value, bool) and c.value >= 1000 and col > 0:
+        c.number_format = "#,##0"  # not the fiscal year in the first column
     if c.value == "ข้อมูลเก่า":
         c.fill = fills[STALE]
     elif c.value == "ยังไม่เคยส่งข้อมูล":
@@ -212,18 +221,21 @@ def _format(c: Any, opts: dict[str, Any], fills: dict[str, Any]) -> None:
 
 
 def _legend(ws: Any, col: int, stamp: str, stale_days: float, fills: dict[str, Any]) -> None:
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    ws.cell(row=1, column=col, value="คำอธิบายสี").font = Font(size=FONT_PT, bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    ws.cell(row=1, column=col + 1, value="คำอธิบายสี").font = Font(size=FONT_PT, bold=True)
     for i, (colour, text) in enumerate(LEGEND, start=2):
         swatch = ws.cell(row=i, column=col, value=" ")
         swatch.fill = fills[colour]
-        label = text.replace("เกินกำหนด", f"เกิน {stale_days:g} วัน")
-        ws.cell(row=i, column=col + 1, value=label).font = Font(size=FONT_PT)
-    ws.cell(row=len(LEGEND) + 3, column=col + 1, value=stamp).font = Font(size=FONT_PT, italic=True)
-    ws.column_dimensions[get_column_letter(col)].width = 4
-    ws.column_dimensions[get_column_letter(col + 1)].width = 44
+        label = ws.cell(row=i, column=col + 1, value=text.replace("เกินกำหนด", f"เกิน {stale_days:g} วัน"))
+        label.font, label.alignment = Font(size=FONT_PT), wrap
+        ws.row_dimensions[i].height = 30  # two lines of Thai in the narrow legend column
+    note = ws.cell(row=len(LEGEND) + 2, column=col + 1, value=stamp)
+    note.font, note.alignment = Font(size=FONT_PT, italic=True), wrap
+    ws.column_dimensions[get_column_letter(col)].width = 3
+    ws.column_dimensions[get_column_letter(col + 1)].width = 26
 
 
 def _chart(ws: Any, n: int) -> None:

@@ -36,8 +36,8 @@ def put(root: Path, rel: str, data: bytes, when: dt.datetime) -> None:
 
 
 def province_config(name: str, districts: dict[str, list[str]], inbox: str, national: str,
-                    extra: str = "") -> str:
-    lines = ["[province]", f'name = "{name}"', "fiscal_year = 2568", "", "[drive]", f'path = "{inbox}"', "",
+                    extra: str = "", fiscal_year: int = 2568) -> str:
+    lines = ["[province]", f'name = "{name}"', f"fiscal_year = {fiscal_year}", "", "[drive]", f'path = "{inbox}"', "",
              "[sheet]", 'path = "master.xlsx"', "", "[state]", 'path = ".gsync/state.sqlite"', "",
              "[reminders]", "enabled = false", "", "[national]", f'path = "{national}"', extra, ""]
     for d, tambons in districts.items():
