@@ -191,6 +191,10 @@ def _sync(settings: Settings, now: dt.datetime, *, dry_run: bool, full: bool = F
     def beside_master(result: SyncResult) -> None:  # the centres map, beside the offline master
         if settings.sheet.path is not None:
             _write_map(settings, result, now, None, quiet=True)
+        if settings.national is not None:  # the national publication (never raises)
+            from gsync.national.publish import after_sync
+
+            after_sync(settings, result, now)
 
     return runner.sync(settings, now, dry_run=dry_run, full=full, accept_drop=accept_drop, on_written=beside_master)
 
@@ -446,6 +450,21 @@ def remind_cmd(config_path: Path, now_text: str | None, dry_run: bool) -> None:
         say(f"gsync: {reason}", err=True)
     if delivery.exit_code:
         sys.exit(delivery.exit_code)
+
+
+@main.command("national")
+@click.option("--config", "config_path", required=True, type=click.Path(path_type=Path),
+              help="The department's national.toml ([national], [sheet], [bigquery]).")
+@click.option("--now", "now_text", metavar="ISO8601", help="Judge staleness as of this instant (default: now).")
+@click.option("--json", "as_json", is_flag=True, help="Print the national JSON document.")
+@handle_errors
+def national_cmd(config_path: Path, now_text: str | None, as_json: bool) -> None:
+    """Roll up every province's publication: rates per province and quarter, the nation, the
+    missing districts (and the national summary workbook, BigQuery, when configured).
+    Exit 4 when a publication could not be taken in (the province keeps its previous figures)."""
+    from gsync.national.cli import national
+
+    sys.exit(national(config_path, now_text, as_json, parse_now=_parse_now))
 
 
 if __name__ == "__main__":

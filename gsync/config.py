@@ -303,6 +303,26 @@ class CollectionCfg(Section):
         return self
 
 
+class NationalPublishCfg(Section):
+    """A province's `[national]`: where it publishes its judged tables for the department (contract 10)."""
+
+    path: Path | None = None  # a folder shared with the department (a mount, a Drive for desktop mirror)
+    folder_id: str | None = None  # or a Drive folder shared with the province's account
+    province_code: str | None = None  # the DOPA code; default: looked up from [province] name
+
+    @field_validator("province_code")
+    @classmethod
+    def _dopa(cls, v: str | None) -> str | None:
+        if v is not None and not (v.isdigit() and len(v) == 2):
+            raise ValueError(f"{v!r} is not a DOPA province code; write its two digits, e.g. \"52\" for ลำปาง")
+        return v
+
+    @model_validator(mode="after")
+    def _one_of(self) -> NationalPublishCfg:
+        _exactly_one(self, "folder_id", "path")
+        return self
+
+
 class StateCfg(Section):
     path: Path = Path(".gsync/state.sqlite")
 
@@ -406,6 +426,7 @@ class Settings(Section):
     reminders: RemindersCfg = RemindersCfg()
     line: LineCfg | None = None
     email: EmailCfg | None = None
+    national: NationalPublishCfg | None = None
     source_file: Path | None = None  # where this was loaded from (set by load_settings)
 
     @model_validator(mode="after")
@@ -456,6 +477,7 @@ class Settings(Section):
             (self.form and self.form.form_id)
             or (self.drive and self.drive.folder_id)
             or self.sheet.spreadsheet_id
+            or (self.national and self.national.folder_id)
         )
 
 
@@ -476,7 +498,7 @@ def _exactly_one(model: BaseModel, a: str, b: str) -> None:
 
 _RELATIVE_PATHS = (("form", "csv"), ("form", "uploads"), ("drive", "path"), ("sheet", "path"), ("google", "credentials"),
                    ("state", "path"), ("line", "token_file"), ("email", "password_file"), ("email", "ca_file"),
-                   ("reminders", "outbox"))
+                   ("reminders", "outbox"), ("national", "path"))
 
 
 def parse_settings(data: dict[str, Any], *, source: Path | None = None) -> Settings:

@@ -271,7 +271,9 @@ class FakeGoogle:
         self._check_quota(match)
         service = match.method.service
         if match.method.is_upload:
-            raise ApiError(501, f"[fake] media upload ({match.id}) is not implemented")
+            if match.id not in ("drive.files.create", "drive.files.update"):
+                raise ApiError(501, f"[fake] media upload ({match.id}) is not implemented")
+            return self.drive.upload(match, headers), match
         if service == "drive":
             reply = self.drive.handle(match, headers)
         elif service == "forms":

@@ -327,6 +327,7 @@ class DriveState:
             "changes.getStartPageToken": self.changes_start,
             "changes.list": self.changes_list,
             "about.get": self.about_get,
+            "files.create": self.files_create,
         }.get(name)
         if handler is None:
             raise ApiError(
@@ -366,6 +367,56 @@ class DriveState:
                 location="alt",
             )
         return media_reply(f.content, f.mime_type, headers.get("range"))
+
+    # --- writes (the national publication: folders, uploads, new revisions) ---------------
+
+    def _parent_for_write(self, meta: dict[str, Any], match: Match) -> str | None:
+        parents = meta.get("parents") or []
+        if len(parents) > 1:
+            raise ApiError(403, "A shared drive item must have exactly one parent.", "teamDrivesParentLimit")
+        if not parents:
+            return None
+        parent = parents[0]
+        if parent in self.shared_drives:
+            return parent
+        folder = self.lookup(parent, match)  # 404 when the account cannot see it
+        if not folder.is_folder:
+            raise ApiError(400, "The specified parent is not a folder.", "invalidParent")
+        return parent
+
+    def files_create(self, match: Match, headers: dict[str, str]) -> Reply:
+        """files.create without media: a folder (or an empty file) from the metadata body."""
+        meta = match.body or {}
+        parent = self._parent_for_write(meta, match)
+        fid = self.add(meta.get("name") or "Untitled", meta.get("mimeType") or "application/octet-stream",
+                       parent, None if meta.get("mimeType") == FOLDER else b"")
+        return Reply(self.resource(self.files[fid]), default_fields=DEFAULT_FILE_FIELDS)
+
+    def upload(self, match: Match, headers: dict[str, str]) -> Reply:
+        """``POST /upload/drive/v3/files`` (create) and ``PATCH /upload/drive/v3/files/{id}``
+        (a new revision of the same file id), uploadType ``media`` or ``multipart``."""
+        kind = match.param("uploadType")
+        raw = match.body if isinstance(match.body, bytes) else b""
+        if kind == "media":
+            meta: dict[str, Any] = {}
+            data = raw
+        elif kind == "multipart":
+            meta, data = parse_multipart(raw, headers.get("content-type", ""))
+        else:
+            raise ApiError(501, f"[fake] uploadType={kind} is not implemented (only media and multipart)")
+        if match.id == "drive.files.create":
+            parent = self._parent_for_write(meta, match)
+            fid = self.add(meta.get("name") or "Untitled", meta.get("mimeType") or guess_mime(meta.get("name") or ""),
+                           parent, data)
+            return Reply(self.resource(self.files[fid]), default_fields=DEFAULT_FILE_FIELDS)
+        f = self.lookup(match.path_params["fileId"], match)
+        if f.is_folder or f.is_google_type:
+            raise ApiError(400, "Media upload is not allowed for this file type.", "badContent")
+        f.content = data
+        if meta.get("name"):
+            f.name = meta["name"]
+        self.touch(f.id, modifier_email=self.account_email)
+        return Reply(self.resource(f), default_fields=DEFAULT_FILE_FIELDS)
 
     def files_export(self, match: Match, headers: dict[str, str]) -> Reply:
         f = self.lookup(match.path_params["fileId"], match)
@@ -518,6 +569,25 @@ class DriveState:
 
 
 # --- media ----------------------------------------------------------------------------------
+
+
+def parse_multipart(body: bytes, content_type: str) -> tuple[dict[str, Any], bytes]:
+    """A ``multipart/related`` upload: the JSON metadata part, then the media part."""
+    import email
+    import email.policy
+
+    if not content_type.startswith("multipart/related"):
+        raise ApiError(400, "Media type must be multipart/related for a multipart upload.", "badContent")
+    msg = email.message_from_bytes(b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body,
+                                   policy=email.policy.HTTP)
+    parts = list(msg.iter_parts())
+    if len(parts) != 2:
+        raise ApiError(400, "Multipart upload must have exactly two parts: metadata and media.", "badContent")
+    try:
+        meta = json.loads(parts[0].get_payload(decode=True) or b"{}")
+    except ValueError:
+        raise ApiError(400, "Invalid JSON in the metadata part.", "parseError") from None
+    return meta, parts[1].get_payload(decode=True) or b""
 
 
 def media_reply(data: bytes, mime: str, range_header: str | None) -> Reply:

@@ -1,0 +1,56 @@
+"""`gsync national` behind the click command (gsync/cli.py holds only the options)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from gsync.national.config import load_national
+from gsync.national.run import NationalResult, run
+
+log = logging.getLogger("gsync")
+
+EXIT_ATTENTION = 4
+
+
+def national(config_path: Path, now_text: str | None, as_json: bool, *, parse_now: Callable[..., dt.datetime]) -> int:
+    settings = load_national(config_path)
+    now = parse_now(now_text, settings.national)
+    result = run(settings, now)
+    for p in result.document["problems"]:
+        click.echo(f"gsync: national: {p['file']}: {p['reason']}", err=True)
+    if settings.sheet is not None and settings.sheet.path is not None:
+        from gsync.national.summary import write_summary
+
+        if write_summary(settings, result, now):
+            log.info("national summary written: %s", settings.sheet.path)
+    if as_json:
+        click.echo(json.dumps(result.document, ensure_ascii=False, indent=2, default=str))
+    else:
+        _print(result)
+    return EXIT_ATTENTION if result.document["problems"] else 0
+
+
+def _pct(x: Any) -> str:
+    return "-" if x is None else f"{100 * x:.0f}%"
+
+
+def _print(result: NationalResult) -> None:
+    doc = result.document
+    click.echo(f"national as of {doc['as_of']}: {len(doc['provinces'])} publication(s), "
+               f"{len(doc['unpublished'])} province-year(s) never published")
+    for p in doc["provinces"]:
+        qs = "  ".join(f"Q{q['quarter']} {q['received']}/{q['expected']} ({_pct(q['reporting_rate'])})"
+                       for q in p["quarters"])
+        click.echo(f"  {p['province']} ({p['province_code']}) {p['fiscal_year']} as of {p['as_of']}"
+                   f"{' STALE' if p['stale'] else ''}: {qs}")
+    for n in doc["nation"]:
+        click.echo(f"  nation {n['fiscal_year']} Q{n['quarter']}: {n['received']}/{n['expected']} "
+                   f"({_pct(n['reporting_rate'])}), on time {n['on_time']}, {n['provinces']} province(s)")
+    click.echo(f"  missing district reports: {len(doc['missing'])}")

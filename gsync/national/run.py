@@ -1,0 +1,106 @@
+"""`gsync national`: take in every publication, compute the figures, print or write them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from gsync.national import codes as dopa
+from gsync.national.compute import DuckDBEngine, Engine
+from gsync.national.config import NationalSettings
+from gsync.national.read import FolderSource, Intake, Publication, Source, intake
+
+log = logging.getLogger(__name__)
+
+RATE_KEYS = ("quarter", "districts", "expected", "received", "on_time", "complete", "reporting_rate",
+             "on_time_rate", "centres_active", "centres_expected", "due", "accepted", "returned", "not_yet_due")
+
+
+@dataclass
+class NationalResult:
+    document: dict[str, Any]
+    intake: Intake
+    figures: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    publications: list[Publication] = field(default_factory=list)
+
+
+def source_for(settings: NationalSettings) -> Source:
+    nat = settings.national
+    if nat.path is not None:
+        return FolderSource(nat.path)
+    from gsync.national.drive import DriveSource
+
+    assert nat.folder_id is not None
+    return DriveSource.from_settings(settings, nat.folder_id)
+
+
+def run(settings: NationalSettings, now: dt.datetime, *, source: Source | None = None,
+        engine: Engine | None = None) -> NationalResult:
+    nat = settings.national
+    codes = dopa.load()
+    got = intake(source or source_for(settings), nat.cache, codes)
+    pubs = [p for p in got.publications if nat.fiscal_year is None or p.fiscal_year == nat.fiscal_year]
+    files = {t: [p.files[t] for p in pubs if t in p.files] for t in ("reports", "activities", "centres")}
+    own = engine is None
+    eng: Any = engine or DuckDBEngine(files)
+    try:
+        figures = {name: eng.query(name) for name in ("rates", "missing", "activities", "centres")}
+    finally:
+        if own:
+            eng.close()
+    doc = document(settings, now, pubs, figures, got, codes)
+    return NationalResult(doc, got, figures, pubs)
+
+
+def _rates(row: dict[str, Any]) -> dict[str, Any]:
+    expected, received, on_time = int(row["expected"]), int(row["received"]), int(row["on_time"])
+    out = {k: int(row[k]) for k in ("quarter", "districts", "expected", "received", "on_time", "complete",
+                                    "centres_active", "centres_expected", "due", "accepted", "returned")}
+    out["reporting_rate"] = received / expected if expected else None
+    out["on_time_rate"] = on_time / expected if expected else None
+    out["not_yet_due"] = not int(row["any_due"])
+    return {k: out[k] for k in RATE_KEYS}
+
+
+def document(settings: NationalSettings, now: dt.datetime, pubs: list[Publication],
+             figures: dict[str, list[dict[str, Any]]], got: Intake, codes: dopa.Codes) -> dict[str, Any]:
+    nat = settings.national
+    tz = nat.tz
+    by_key: dict[tuple[int, str], list[dict[str, Any]]] = {}
+    for row in figures["rates"]:
+        by_key.setdefault((int(row["fiscal_year"]), str(row["province_code"])), []).append(_rates(row))
+    provinces = []
+    for p in pubs:
+        quarters = by_key.get((p.fiscal_year, p.code), [])
+        stale = p.as_of is None or p.as_of < now - dt.timedelta(days=nat.stale_days)
+        provinces.append({"province": p.province, "province_code": p.code, "fiscal_year": p.fiscal_year,
+                          "as_of": p.as_of.isoformat(timespec="seconds") if p.as_of else None,
+                          "stale": stale, "quarters": quarters})
+    nation = []
+    for fy in sorted({p["fiscal_year"] for p in provinces}):
+        for q in (1, 2, 3, 4):
+            rows = [x for p in provinces if p["fiscal_year"] == fy for x in p["quarters"] if x["quarter"] == q]
+            if not rows:
+                continue
+            s = {k: sum(x[k] for x in rows) for k in ("districts", "expected", "received", "on_time", "complete")}
+            nation.append({"fiscal_year": fy, "quarter": q, "provinces": len(rows), **s,
+                           "reporting_rate": s["received"] / s["expected"] if s["expected"] else None,
+                           "on_time_rate": s["on_time"] / s["expected"] if s["expected"] else None})
+    today = now.astimezone(tz).date()
+    missing = [{"province": r["province"], "province_code": r["province_code"], "district": r["district"],
+                "district_code": r["district_code"], "fiscal_year": int(r["fiscal_year"]), "quarter": int(r["quarter"]),
+                "deadline": _date(r["deadline"]).isoformat(), "days_late": (today - _date(r["deadline"])).days}
+               for r in figures["missing"]]
+    expected = {c: codes.provinces.get(c, c) for c in nat.provinces} if nat.provinces else codes.department_provinces()
+    years = sorted({p.fiscal_year for p in pubs}) or ([nat.fiscal_year] if nat.fiscal_year else [])
+    unpublished = [{"fiscal_year": fy, "province_code": c, "province": n}
+                   for fy in years for c, n in sorted(expected.items())
+                   if not any(p.fiscal_year == fy and p.code == c for p in pubs)]
+    return {"as_of": now.astimezone(tz).isoformat(timespec="seconds"), "provinces": provinces, "nation": nation,
+            "missing": missing, "unpublished": unpublished, "problems": got.problems}
+
+
+def _date(v: Any) -> dt.date:
+    return v if isinstance(v, dt.date) and not isinstance(v, dt.datetime) else dt.date.fromisoformat(str(v)[:10])
