@@ -158,7 +158,8 @@ REMIND_ERR = """\
 <time> INFO gsync.sync: checking and reading files: 21
 """
 
-_TIME_STAMP = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[,.]\d+ ", flags=re.M)
+# 2026-12-06 23:27:44,097 as logging writes it, or ISO 8601 with an offset (2026-12-06T23:27:44+07:00)
+_TIME_STAMP = re.compile(r"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[,.]\d+)?(?:Z|[+-]\d\d:?\d\d)? ", flags=re.M)
 
 
 def _normalise(text: str, tmp: Path) -> str:
