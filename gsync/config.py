@@ -543,7 +543,7 @@ def check_paths(settings: Settings) -> None:
     if settings.uses_google() and creds is not None and not creds.is_file():
         raise ConfigError(
             f"{where}: [google] credentials {creds} does not exist; copy the service account's JSON key "
-            "there (see the README, Connect to Google), or fix the path"
+            "there (see docs/admin.md, Connect to Google), or fix the path"
         )
 
 

@@ -45,7 +45,7 @@ REMINDER_SECTIONS = [
     "[reminders]", "days = [-3, 0, 1, 7]", "summary_day = 7",
     "# the links in messages come from [form] url (each district gets its own pre-filled link) and",
     "# [drive] url; form_url / folder_url here would override them", "",
-    "# To send for real, add the channels (README: Reminders over LINE and email), e.g.:",
+    "# To send for real, add the channels (docs/admin.md: Reminders over LINE and email), e.g.:",
     "# [line]", '# token_file = "line-token.txt"',
     "# [email]", '# host = "smtp.example.go.th"', "# port = 587", '# sender = "saraban_lampang@example.go.th"',
     '# username = "saraban_lampang"', '# password_file = "smtp-password.txt"', "",

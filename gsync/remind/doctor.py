@@ -19,7 +19,7 @@ def checks(s: Settings, check: Any) -> list[Any]:
     out: list[Any] = []
     if s.line is None and s.email is None:
         return [check(True, "reminders: no channel configured",
-                      "add a [line] and/or an [email] section to send reminders (see the README, Reminders over LINE and email)")]
+                      "add a [line] and/or an [email] section to send reminders (see docs/admin.md, Reminders over LINE and email)")]
     if s.line is not None:
         out += _line(s, check)
     if s.email is not None:
