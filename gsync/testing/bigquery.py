@@ -452,7 +452,10 @@ class _LayerHandler(BaseHTTPRequestHandler):
                 # the client sends the file as */*, which BigQuery takes and bqemulator refuses
                 body = _ANY_MEDIA.sub(b"content-type: application/octet-stream", body, count=1)
             else:
-                envelope = json.loads(body or b"{}") if body.strip() else {}
+                try:
+                    envelope = json.loads(body) if body.strip() else {}
+                except ValueError:
+                    envelope = None  # bqemulator answers it
             job, location, kind = _job_of(envelope)
             if job is not None:
                 refused = self._refuse(project, job, location)
