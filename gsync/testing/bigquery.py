@@ -128,6 +128,22 @@ class Call:
     kind: str | None = None  # "load" | "query" | "copy" | "extract", for jobs.insert and uploads
 
 
+_STATUS = {400: ("INVALID_ARGUMENT", "invalid"), 401: ("UNAUTHENTICATED", "unauthorized"),
+           403: ("PERMISSION_DENIED", "accessDenied"), 404: ("NOT_FOUND", "notFound"),
+           409: ("ALREADY_EXISTS", "duplicate"), 429: ("RESOURCE_EXHAUSTED", "rateLimitExceeded"),
+           500: ("INTERNAL", "backendError"), 503: ("UNAVAILABLE", "backendError")}
+
+
+@dataclass(frozen=True)
+class Fault:
+    """An answer the layer gives instead of the emulator's, to the next request that matches."""
+
+    status: int
+    match: str  # a substring of "METHOD /path" ("" matches every request)
+    reason: str
+    message: str
+
+
 @dataclass
 class _Jobs:
     """The layer's state: job ids used per project, and bqemulator's id for each of them."""
@@ -191,6 +207,7 @@ class BigQueryEmulator:
         self.home = home or _cache_dir()
         self.start_timeout = start_timeout
         self.calls: list[Call] = []
+        self.faults: list[Fault] = []
         self._jobs = _Jobs()
         self._proc: subprocess.Popen[bytes] | None = None
         self._server: ThreadingHTTPServer | None = None
@@ -323,6 +340,16 @@ class BigQueryEmulator:
         return bigquery.Client(project=project or self.project, credentials=AnonymousCredentials(),
                                client_options=ClientOptions(api_endpoint=self.endpoint))
 
+    def fail_next(self, status: int, *, match: str = "", n: int = 1, reason: str | None = None,
+                  message: str | None = None) -> None:
+        """Answer the next `n` requests whose "METHOD /path" contains `match` with `status` in
+        Google's error format (reason by status unless given: 403 accessDenied, 404 notFound,
+        500/503 backendError, ...), as BigQuery would on a missing permission or an outage."""
+        text, default_reason = _STATUS.get(status, ("UNKNOWN", "backendError"))
+        fault = Fault(status, match, reason or default_reason, message or f"{text.replace('_', ' ').title()} (gsync test fault)")
+        with self._jobs.lock:
+            self.faults += [fault] * n
+
     def jobs_inserted(self, kind: str | None = None) -> list[str]:
         """The client's ids of the jobs created (refused ones not counted), oldest first."""
         return [c.job_id for c in self.calls if c.job_id and c.status == 200 and (kind is None or c.kind == kind)]
@@ -397,9 +424,22 @@ class _LayerHandler(BaseHTTPRequestHandler):
         n = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(n) if n else b""
 
+    def _fault(self, path: str) -> Fault | None:
+        with self.owner._jobs.lock:
+            for i, f in enumerate(self.owner.faults):
+                if f.match in f"{self.command} {path}":
+                    return self.owner.faults.pop(i)
+        return None
+
     def _handle(self) -> None:
         body = self._body()
         url = urllib.parse.urlsplit(self.path)
+        fault = self._fault(url.path)
+        if fault is not None:
+            text = _STATUS.get(fault.status, ("UNKNOWN", ""))[0]
+            error = json.dumps(_error(fault.status, text, fault.reason, fault.message)).encode()
+            self._answer(fault.status, error, None, url.path, None, None)
+            return
         query = urllib.parse.parse_qs(url.query)
         jobs = self.owner._jobs
         new_job: tuple[str, str, str] | None = None  # (project, client id, kind) being created
@@ -412,7 +452,10 @@ class _LayerHandler(BaseHTTPRequestHandler):
                 # the client sends the file as */*, which BigQuery takes and bqemulator refuses
                 body = _ANY_MEDIA.sub(b"content-type: application/octet-stream", body, count=1)
             else:
-                envelope = json.loads(body or b"{}") if body.strip() else {}
+                try:
+                    envelope = json.loads(body) if body.strip() else {}
+                except ValueError:
+                    envelope = None  # bqemulator answers it
             job, location, kind = _job_of(envelope)
             if job is not None:
                 refused = self._refuse(project, job, location)

@@ -157,3 +157,17 @@ def test_the_409_body_is_the_rest_apis(bigquery_emulator: BigQueryEmulator, bigq
         "status": "ALREADY_EXISTS"}})
     status, bad = insert("fiscal_year=2568/province_code=52")
     assert status == 400 and bad["error"]["errors"][0]["reason"] == "invalid"
+
+
+def test_a_fault_is_answered_in_googles_error_format(bigquery_emulator: BigQueryEmulator, bigquery_dataset: str) -> None:
+    """For doctor and error tests: a missing permission on the dataset, once, then the real answer."""
+    emu = bigquery_emulator
+    client = client_for(emu)
+    client.create_dataset(bigquery_dataset)
+    emu.fail_next(403, match=f"GET /bigquery/v2/projects/{emu.project}/datasets/{bigquery_dataset}",
+                  message=f"Access Denied: Dataset {emu.project}:{bigquery_dataset}: Permission bigquery.datasets.get denied")
+    with pytest.raises(exceptions.Forbidden) as denied:
+        client.get_dataset(bigquery_dataset)
+    assert denied.value.errors[0]["reason"] == "accessDenied"
+    assert "Permission bigquery.datasets.get denied" in str(denied.value)
+    assert client.get_dataset(bigquery_dataset).dataset_id == bigquery_dataset  # the fault was used up
