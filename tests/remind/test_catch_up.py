@@ -102,8 +102,8 @@ def test_the_staff_summary_shows_the_quarter_at_a_glance_and_the_master(tmp_path
     late_ok = type(late_ok)(**{**late_ok.__dict__, "late": True})  # เกาะคา's came in after the deadline
     got = [m for m in plan(s, [late_ok, *items()[1:]], at(2025, 1, 20, 9)) if m.kind == "summary"]
     assert [m.recipient for m in got] == [STAFF_GROUP]
-    assert got[0].body == f"""เรื่อง สรุปการส่งรายงาน ไตรมาสที่ 1 (ต.ค. - ธ.ค. 2567) (ครบกำหนด 13 ธ.ค. 2567)
-ได้รับ 3/5 · ล่าช้า 1 · ยังไม่ส่ง 2 · ไม่ครบ 1 · ส่งคืน 1
+    assert got[0].body == f"""สรุปไตรมาสที่ 1: ได้รับ 3/5 · ล่าช้า 1 · ยังไม่ส่ง 2 · ไม่ครบ 1 · ส่งคืน 1
+เรื่อง สรุปการส่งรายงาน ไตรมาสที่ 1 (ต.ค. - ธ.ค. 2567) (ครบกำหนด 13 ธ.ค. 2567)
 เรียน เจ้าหน้าที่ผู้รับผิดชอบงานศูนย์ผู้นำจิตอาสาพัฒนาชุมชน
 
 ครบกำหนดส่งมาแล้ว 38 วัน ได้รับรายงานครบถ้วน 1 จาก 5 อำเภอ
