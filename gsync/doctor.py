@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
+import sqlite3
 import stat
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -73,7 +75,7 @@ def _offline(s: Settings) -> list[Check]:
         p = s.drive.path
         if p.is_dir():
             n = sum(1 for f in p.rglob("*") if f.is_file())
-            out.append(Check(True, f"[drive] path {p}: a folder with {n} file(s)"))
+            out.append(_emptied(s, n) or Check(True, f"[drive] path {p}: a folder with {n} file(s)"))
         else:
             out.append(Check(False, f"[drive] path {p}: {'not a folder' if p.exists() else 'does not exist'}",
                              "create the folder, or set [drive] path to the folder the district files are copied to"))
@@ -81,6 +83,33 @@ def _offline(s: Settings) -> list[Check]:
         out.append(_writable(s.sheet.path, "[sheet] path", "the master workbook"))
     out.append(_writable(s.state.path, "[state] path", "gsync's state"))
     return out
+
+
+def _emptied(s: Settings, n: int) -> Check | None:
+    """An empty folder that `gsync sync` would refuse (the last good run saw files): the same words."""
+    from gsync.sync import COUNTS_KEY, _collapse_message
+
+    before = _last_counts(s.state.path, COUNTS_KEY).get("drive")
+    if n or not isinstance(before, int) or before <= 0:
+        return None
+    main, _, fix = _collapse_message(s, "drive", 0, before).partition(": nothing was written. ")
+    return Check(False, f"{main}: gsync sync will refuse to run", fix)
+
+
+def _last_counts(path: Path, key: str) -> dict[str, object]:
+    """What the last good sync counted per channel, read-only from its state (empty if none)."""
+    if not path.is_file():
+        return {}
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            row = db.execute("SELECT value FROM kv WHERE key = ?", (key,)).fetchone()
+        finally:
+            db.close()
+        value = json.loads(row[0]) if row else {}
+    except (sqlite3.Error, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def _writable(path: Path, key: str, what: str) -> Check:
@@ -239,7 +268,8 @@ def _folder_api(s: Settings, google: GoogleClients, who: str) -> list[Check]:
                       _fix(page, "folder", who, s))]
     n = len(page.get("files") or [])
     more = " or more" if page.get("nextPageToken") else ""
-    out = [Check(True, f"[drive] folder_id {fid}: folder \"{name}\", {n}{more} item(s) at its top level")]
+    out = [_emptied(s, n if not more else 1)
+           or Check(True, f"[drive] folder_id {fid}: folder \"{name}\", {n}{more} item(s) at its top level")]
     if (meta.get("capabilities") or {}).get("canEdit"):
         out.append(Check(True, f"[drive] folder \"{name}\": {who} can edit it, more access than gsync needs",
                          "gsync only reads the folder: in Share, change its access to Viewer"))

@@ -28,10 +28,10 @@ def print_delivery(d: Delivery, settings: Settings, now: dt.datetime, *, dry_run
         echo(f"แผนการแจ้งเตือน ณ {when} (ทดลอง: ไม่ส่งข้อความจริง ไม่บันทึกสิ่งใด)")
         if d.outside_hours:
             echo("ขณะนี้อยู่นอกเวลาทำการ (หรือเป็นวันหยุด): รอบจริงจะยังไม่ส่ง จะส่งในเวลาทำการรอบถัดไป")
-        missing = [c for c in CHANNELS if getattr(settings, c) is None and any(m.channel == c for m in d.to_send)]
-        for c in missing:
-            echo(f"ยังไม่ได้ตั้งค่าช่องทาง {CHANNEL_LABELS[c]} (ส่วน [{c}] ในไฟล์ตั้งค่า): รอบจริงจะยังไม่ส่งทางนี้ "
-                 "รายการด้านล่างแสดงผู้รับที่จะได้รับเมื่อตั้งค่าแล้ว")
+        for line in d.warnings:  # each reason a real run would fail or skip someone, one line each
+            echo(f"! {line}")
+        if any(getattr(settings, c) is None for c in CHANNELS) and d.to_send:
+            echo("(รายการด้านล่างแสดงผู้รับของทุกช่องทาง รวมช่องทางที่ยังไม่ได้ตั้งค่า)")
         if not d.to_send:
             echo("ไม่มีข้อความที่ต้องส่งในขณะนี้" + (f" (ส่งไปแล้วก่อนหน้านี้ {d.already} ข้อความ)" if d.already else ""))
             return

@@ -66,6 +66,8 @@ class Delivery:
     later: list[tuple[Entry, str]] = field(default_factory=list)  # temporary: the next run tries again
     obsolete: list[Entry] = field(default_factory=list)
     refused: dict[str, str] = field(default_factory=dict)  # channel -> one-line reason
+    down: dict[str, str] = field(default_factory=dict)  # channel -> why it stopped for this run (server unreachable)
+    warnings: list[str] = field(default_factory=list)  # a dry run: each reason a real run would fail or skip
     tab_rows: int = 0
     tab_skipped: str = ""
     to_send: list[Message] = field(default_factory=list)  # a dry run: what a real run would send now
@@ -115,53 +117,65 @@ def deliver(
     opened: dict[str, Channel] = {}
     try:
         for m in out.planned:
-            if m.channel in out.refused:
-                continue
-            current = outbox.get(m.key)
-            if current is None or current.status not in ("pending", "sending"):
-                out.already += 1
-                continue
-            factory = channels.get(m.channel)
-            if factory is None:
-                continue  # not configured in this run (plan() only plans configured channels)
-            entry = outbox.claim(m.key, tick())
-            if entry is None:
-                out.already += 1
-                continue
-            hook(f"claimed:{m.channel}")
-            try:
-                ch = opened.get(m.channel)
-                if ch is None:
-                    ch = opened[m.channel] = factory()
-                note = ch.send(entry, hook)
-            except CredentialsRefused as e:
-                outbox.release(m.key, str(e))
-                out.refused[m.channel] = str(e)
-                log.error("%s", e)
-                continue
-            except Rejected as e:
-                outbox.failed(m.key, tick(), str(e))
-                out.failed.append((entry, str(e)))
-                log.warning("reminder to %s refused: %s", mask_recipient(m.recipient), e)
-                continue
-            except Exception as e:  # noqa: BLE001 - Temporary, or anything a client library raised
-                why = str(e) if isinstance(e, Temporary) else f"unexpected {type(e).__name__} from the {m.channel} client"
-                # kept for the next run: a LINE repeat is a 409, a mail keeps its Message-ID
-                if outbox.retry_later(m.key, tick(), why, settings.reminders.max_attempts):
-                    out.failed.append((entry, why))
-                else:
-                    out.later.append((entry, why))
-                log.warning("reminder to %s not sent now: %s", mask_recipient(m.recipient), why)
-                continue
-            hook(f"delivered:{m.channel}")
-            outbox.sent(m.key, tick(), note or None)
-            hook(f"marked:{m.channel}")
-            out.sent.append(entry)
-            log.info("reminder sent: %s %s day %+d by %s to %s", m.district, m.item, m.day, m.channel, mask_recipient(m.recipient))
+            _deliver_one(settings, m, out, outbox, channels, opened, hook, tick)
     finally:
         for ch in opened.values():
             ch.close()
     return out
+
+
+def _deliver_one(settings: Settings, m: Message, out: Delivery, outbox: Outbox, channels: Mapping[str, ChannelFactory],
+                 opened: dict[str, Channel], hook: Hook, tick: Callable[[], dt.datetime]) -> None:
+    """Step 4 for one message: claim, send, mark; the outcome goes into `out`."""
+    if m.channel in out.refused:
+        return
+    current = outbox.get(m.key)
+    if current is None or current.status not in ("pending", "sending"):
+        out.already += 1
+        return
+    if m.channel in out.down:
+        out.later.append((current, f"not tried: {out.down[m.channel]}"))  # kept, untouched, for the next run
+        return
+    factory = channels.get(m.channel)
+    if factory is None:
+        return  # not configured in this run (plan() only plans configured channels)
+    entry = outbox.claim(m.key, tick())
+    if entry is None:
+        out.already += 1
+        return
+    hook(f"claimed:{m.channel}")
+    try:
+        ch = opened.get(m.channel)
+        if ch is None:
+            ch = opened[m.channel] = factory()
+        note = ch.send(entry, hook)
+    except CredentialsRefused as e:
+        outbox.release(m.key, str(e))
+        out.refused[m.channel] = str(e)
+        log.error("%s", e)
+        return
+    except Rejected as e:
+        outbox.failed(m.key, tick(), str(e))
+        out.failed.append((entry, str(e)))
+        log.warning("reminder to %s refused: %s", mask_recipient(m.recipient), e)
+        return
+    except Exception as e:  # noqa: BLE001 - Temporary, or anything a client library raised
+        why = str(e) if isinstance(e, Temporary) else f"unexpected {type(e).__name__} from the {m.channel} client"
+        # kept for the next run: a LINE repeat is a 409, a mail keeps its Message-ID
+        if outbox.retry_later(m.key, tick(), why, settings.reminders.max_attempts):
+            out.failed.append((entry, why))
+        else:
+            out.later.append((entry, why))
+        log.warning("reminder to %s not sent now: %s", mask_recipient(m.recipient), why)
+        # one failure tells: the server is down or refusing; the rest of this channel waits
+        out.down[m.channel] = f"the {m.channel} server failed earlier in this run ({why})"
+        log.warning("%s stopped for this run; its other messages are kept for the next run", m.channel)
+        return
+    hook(f"delivered:{m.channel}")
+    outbox.sent(m.key, tick(), note or None)
+    hook(f"marked:{m.channel}")
+    out.sent.append(entry)
+    log.info("reminder sent: %s %s day %+d by %s to %s", m.district, m.item, m.day, m.channel, mask_recipient(m.recipient))
 
 
 def write_history(settings: Settings, outbox: Outbox, sink: Any, hook: Hook = lambda stage: None) -> int:
@@ -215,6 +229,37 @@ def channel_factories(settings: Settings) -> dict[str, ChannelFactory]:
     return out
 
 
+def dry_run_reasons(settings: Settings) -> tuple[dict[str, str], list[str]]:
+    """What would make a real run fail (channel -> the one-line reason, exit 2) or skip someone
+    (Thai lines for the printout), without sending anything."""
+    from gsync.remind.history import CHANNEL_LABELS
+    from gsync.remind.plan import escalation, recipients
+
+    refused: dict[str, str] = {}
+    secrets = {"line": (settings.line.token_file, "[line] token_file") if settings.line else None,
+               "email": (settings.email.password_file, "[email] password_file")
+               if settings.email and settings.email.password_file else None}
+    for channel, secret in secrets.items():
+        if secret is not None:
+            try:
+                read_secret(*secret)
+            except ConfigError as e:
+                refused[channel] = str(e)
+    lines = [f"ยังไม่ได้ตั้งค่าช่องทาง {CHANNEL_LABELS[c]} (ส่วน [{c}] ในไฟล์ตั้งค่า): รอบจริงจะยังไม่ส่งทางนี้"
+             for c in CHANNELS if getattr(settings, c) is None]
+    lines += [f"ช่องทาง {CHANNEL_LABELS[c]}: {why} (รอบจริงจะหยุดและจบด้วยรหัส 2)" for c, why in refused.items()]
+    for d in settings.districts:
+        if not any(recipients(settings, d.name, CHANNELS).values()):
+            lines.append(f"อำเภอ{d.name} ไม่มีผู้รับเลย (ไม่มี line, emails หรือ notify_emails): รอบจริงจะไม่แจ้งอำเภอนี้")
+        elif any(getattr(settings, c) is not None for c in CHANNELS) and not any(recipients(settings, d.name).values()):
+            lines.append(f"อำเภอ{d.name} ไม่มีผู้รับในช่องทางที่ตั้งค่าไว้: รอบจริงจะไม่แจ้งอำเภอนี้")
+        elif settings.reminders.escalate_after_days and not any(escalation(settings, d.name).values()):
+            lines.append(f"อำเภอ{d.name} ไม่มี escalate_emails / escalate_line: เมื่อเลยกำหนดนาน จะไม่มีสำเนาถึงผู้บังคับบัญชา")
+    if settings.reminders.summary_day is not None and not any(recipients(settings, "*", CHANNELS).values()):
+        lines.append("ไม่มีผู้รับสรุปของจังหวัด ([province] staff_emails / staff_line): รอบจริงจะไม่ส่งสรุป")
+    return refused, lines
+
+
 def remind(
     settings: Settings,
     now: dt.datetime,
@@ -242,6 +287,7 @@ def remind(
                     d.already += 1
         finally:
             box.close()
+        d.refused, d.warnings = dry_run_reasons(settings)
         return d
     factories = channel_factories(settings) if channels is None else channels
     from gsync import runner

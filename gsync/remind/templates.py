@@ -114,8 +114,9 @@ DEFAULTS: dict[str, str] = {
         "จึงเรียนมาเพื่อโปรดพิจารณาดำเนินการ" + _SIGN
     ),
     "summary": (
+        "สรุป{item_short}: ได้รับ {n_received}/{n_total} · ล่าช้า {n_late} · ยังไม่ส่ง {n_missing} · ไม่ครบ {n_incomplete}"
+        " · ส่งคืน {n_returned}\n"
         "เรื่อง สรุปการส่งรายงาน {item} (ครบกำหนด {deadline_short})\n"
-        "ได้รับ {n_received}/{n_total} · ล่าช้า {n_late} · ยังไม่ส่ง {n_missing} · ไม่ครบ {n_incomplete} · ส่งคืน {n_returned}\n"
         "เรียน เจ้าหน้าที่ผู้รับผิดชอบงานศูนย์ผู้นำจิตอาสาพัฒนาชุมชน\n\n"
         "ครบกำหนดส่งมาแล้ว {days_late} วัน ได้รับรายงานครบถ้วน {n_ok} จาก {n_total} อำเภอ\n\n"
         "ยังไม่ส่ง {n_missing} อำเภอ\n{missing_list}\n\n"

@@ -92,3 +92,41 @@ def test_a_catch_up_limit_set_on_purpose_still_drops_old_days(tmp_path: Path, li
                 channels={"line": lambda: LineChannel(cfg, "good-token")})
     assert d.planned == [] and not fake.delivered
     assert dt.date(2025, 1, 20) - dt.date(2024, 12, 13) == dt.timedelta(days=38)
+
+
+def test_the_staff_summary_shows_the_quarter_at_a_glance_and_the_master(tmp_path: Path) -> None:
+    from gsync.remind.plan import plan
+
+    s = settings(tmp_path, line_url="http://127.0.0.1:9", districts=CONTACTS)
+    late_ok = item("เกาะคา", "ok")
+    late_ok = type(late_ok)(**{**late_ok.__dict__, "late": True})  # เกาะคา's came in after the deadline
+    got = [m for m in plan(s, [late_ok, *items()[1:]], at(2025, 1, 20, 9)) if m.kind == "summary"]
+    assert [m.recipient for m in got] == [STAFF_GROUP]
+    assert got[0].body == f"""สรุปไตรมาสที่ 1: ได้รับ 3/5 · ล่าช้า 1 · ยังไม่ส่ง 2 · ไม่ครบ 1 · ส่งคืน 1
+เรื่อง สรุปการส่งรายงาน ไตรมาสที่ 1 (ต.ค. - ธ.ค. 2567) (ครบกำหนด 13 ธ.ค. 2567)
+เรียน เจ้าหน้าที่ผู้รับผิดชอบงานศูนย์ผู้นำจิตอาสาพัฒนาชุมชน
+
+ครบกำหนดส่งมาแล้ว 38 วัน ได้รับรายงานครบถ้วน 1 จาก 5 อำเภอ
+
+ยังไม่ส่ง 2 อำเภอ
+- งาว, เถิน
+
+ส่งแล้วแต่ยังไม่ครบถ้วน 1 อำเภอ
+- แม่ทะ: {PROBLEM}
+
+ส่งคืนให้แก้ไข 1 อำเภอ
+- สบปราบ: {REASON}
+
+รายละเอียดอยู่ในแท็บ "สถานะรายงาน" และ "ปัญหา" ของสมุดงานหลัก
+{tmp_path / "master.xlsx"}
+(ข้อความอัตโนมัติจากระบบติดตามรายงาน)"""
+
+
+def test_the_summary_links_the_google_sheet(tmp_path: Path) -> None:
+    from gsync.config import parse_settings
+    from gsync.remind.plan import master_url
+
+    s = parse_settings({"province": {"name": "ลำปาง", "fiscal_year": 2568},
+                        "districts": [{"name": "งาว", "tambons": ["ก"]}], "form": {"csv": "r.csv"},
+                        "sheet": {"spreadsheet_id": "1AbCmaster"}}, source=tmp_path / "c.toml")
+    assert master_url(s) == "https://docs.google.com/spreadsheets/d/1AbCmaster/edit"

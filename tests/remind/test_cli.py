@@ -231,3 +231,60 @@ def test_a_corrupt_outbox_stops_with_one_line_and_is_never_rebuilt(demo_dir: Pat
     assert "gsync: the reminders' outbox" in r.stderr and "cannot be used" in r.stderr
     assert "Traceback" not in r.output and not fake.requests
     assert outbox.read_bytes().startswith(b"this is not a database")  # kept for the operator
+
+
+NO_CONTACT = ["เสริมงาม", "แจ้ห่ม", "เถิน", "แม่พริก", "สบปราบ", "ห้างฉัตร", "เมืองปาน"]  # the demo's, by hand
+
+
+def test_dry_run_says_every_reason_a_real_run_would_fail_or_skip(demo_dir: Path, tmp_path: Path, line, smtp) -> None:  # type: ignore[no-untyped-def]
+    fake, url = line
+    box, port = smtp
+    config = province(demo_dir, tmp_path, line_url=url, smtp_port=port)
+    (config.parent / "line-token.txt").unlink()
+    (config.parent / "smtp-password.txt").unlink()
+    r = remind(config, "--dry-run")
+    assert r.exit_code == 2, r.output  # as a real run would exit
+    err = [x for x in r.stderr.splitlines() if x.startswith("gsync:")]
+    assert err == [
+        f"gsync: [line] token_file {config.parent / 'line-token.txt'}: file not found; save the secret in that file "
+        "(readable by gsync's user only)",
+        f"gsync: [email] password_file {config.parent / 'smtp-password.txt'}: file not found; save the secret in that "
+        "file (readable by gsync's user only)"]
+    warned = [x for x in r.stdout.splitlines() if x.startswith("! ")]
+    assert warned[:2] == [
+        f"! ช่องทาง LINE: [line] token_file {config.parent / 'line-token.txt'}: file not found; save the secret in that "
+        "file (readable by gsync's user only) (รอบจริงจะหยุดและจบด้วยรหัส 2)",
+        f"! ช่องทาง อีเมล: [email] password_file {config.parent / 'smtp-password.txt'}: file not found; save the secret "
+        "in that file (readable by gsync's user only) (รอบจริงจะหยุดและจบด้วยรหัส 2)"]
+    assert warned[2:] == [f"! อำเภอ{d} ไม่มีผู้รับเลย (ไม่มี line, emails หรือ notify_emails): รอบจริงจะไม่แจ้งอำเภอนี้"
+                          for d in NO_CONTACT]
+    assert not fake.requests and not box.received
+    real = remind(config)
+    assert real.exit_code == 2
+
+
+def test_a_dead_smtp_server_stops_email_after_the_first_failure(demo_dir: Path, tmp_path: Path, line) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    from gsync.config import load_settings
+    from gsync.remind.outbox import Outbox
+    from gsync.remind.run import outbox_path
+
+    from .conftest import _free_port
+
+    fake, url = line
+    config = province(demo_dir, tmp_path, line_url=url, smtp_port=_free_port())  # nothing listens there
+    start = time.monotonic()
+    r = remind(config)
+    took = time.monotonic() - start
+    assert r.exit_code == 1, r.output
+    assert "ส่งแล้ว 1, ส่งไปแล้วก่อนหน้านี้ 0, ไม่สำเร็จ 0, รอส่งรอบถัดไป 2, ยกเลิก 0" in r.output
+    assert [d.to for d in fake.delivered] == [NGAO]  # LINE went on
+    box = Outbox(outbox_path(load_settings(config)))
+    try:
+        mails = sorted((e.recipient, e.status, e.attempts) for e in box.entries() if e.channel == "email")
+    finally:
+        box.close()
+    # one connection failure told: the second mail was never tried, both wait for the next run
+    assert sorted(a for _, _, a in mails) == [0, 1] and {s for _, s, _ in mails} == {"pending"}
+    print(f"FIGURE dead_smtp mails=2 tried=1 seconds={took:.1f}")

@@ -220,3 +220,29 @@ def test_a_district_gets_its_own_prefilled_form_link(tmp_path: Path) -> None:
     assert parse_qs(url.query) == {"usp": ["pp_url"], "entry.1554894512": ["เกาะคา"]}
     assert "- โฟลเดอร์ส่งไฟล์รายงาน (QR code): https://drive.google.com/drive/folders/1QrFolder" in district.body
     assert summary.district == "*" and "entry." not in summary.body  # staff's summary names no district link
+
+
+@pytest.mark.parametrize(("section", "typo", "message"), [
+    ("reminders", {"reciepts": True}, "unknown key `reciepts` in [reminders]; did you mean `receipts`?"),
+    ("reminders", {"repeat_day": 7}, "unknown key `repeat_day` in [reminders]; did you mean `repeat_days`?"),
+    ("reminders", {"escalate_after": 14}, "unknown key `escalate_after` in [reminders]; did you mean `escalate_after_days`?"),
+    ("district", {"escalate_email": ["x@example.go.th"]},
+     "unknown key `escalate_email` in [[districts]] งาว; did you mean `escalate_emails`?"),
+    ("reminders", {"repeat_days": -1}, "repeat_days"),
+])
+def test_new_reminder_keys_are_checked_with_did_you_mean(tmp_path: Path, section: str, typo: dict[str, object],
+                                                         message: str) -> None:
+    data: dict[str, object] = {"province": {"name": "ลำปาง", "fiscal_year": 2568}, "form": {"csv": "r.csv"},
+                               "sheet": {"path": "m.xlsx"},
+                               "districts": [{"name": "งาว", "tambons": ["ก"], **(typo if section == "district" else {})}],
+                               "reminders": typo if section == "reminders" else {}}
+    with pytest.raises(ConfigError, match=None) as e:
+        parse_settings(data, source=tmp_path / "c.toml")
+    assert message in str(e.value)
+
+
+def test_new_reminder_keys_default_off(tmp_path: Path) -> None:
+    s = settings(tmp_path, districts={"งาว": {}})
+    r = s.reminders
+    assert (r.receipts, r.repeat_days, r.escalate_after_days, r.catch_up_days) == (False, 0, 0, None)
+    assert (s.districts[0].escalate_emails, s.districts[0].escalate_line) == ([], [])

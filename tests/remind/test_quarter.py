@@ -159,3 +159,116 @@ def test_a_message_that_became_obsolete_is_never_sent(tmp_path: Path, line) -> N
     d = deliver(s, [item("งาว", "ok")], at(2024, 12, 16, 11), outbox=outbox, channels={"line": lambda: LineChannel(s.line, "good-token")})  # type: ignore[arg-type]
     assert [e.status for e in outbox.entries()] == ["obsolete"]
     assert not fake.delivered and d.exit_code == 0
+
+
+# --- the same quarter with receipts, repeats and escalation on -----------------------------------
+# receipts = true from the first run (25 Nov); repeat_days = 7; escalate_after_days = 14, with
+# งาว's chief (นายอำเภอ) on LINE and by email. What arrives, by hand: เกาะคา's file Mon 9 Dec 11:00;
+# สบปราบ's file Thu 12 Dec 09:00 and its corrected one Wed 18 Dec 10:00; เถิน's Form response
+# Thu 12 Dec 19:30 (after hours) from its reporter's own address; แม่ทะ's file Fri 13 Dec 10:00
+# (one problem) and its fixed version Tue 17 Dec 09:00.
+CHIEF_LINE = "U" + "e5" * 16
+CHIEF_MAIL = "nai.amphoe.ngao@example.go.th"
+REPORTER = "thoen.reporter@gmail.com"
+ALL_ON = {"receipts": True, "repeat_days": 7, "escalate_after_days": 14}
+ARRIVALS = {  # district -> [(from, arrived, what, respondent)]
+    "เกาะคา": [(at(2024, 12, 9, 11), "ไฟล์ “เกาะคา ไตรมาส1.xlsx”", "")],
+    "สบปราบ": [(at(2024, 12, 12, 9), "ไฟล์ “สบปราบ Q1.xlsx”", ""),
+               (at(2024, 12, 18, 10), "ไฟล์ “สบปราบ Q1 แก้ไข.xlsx”", "")],
+    "เถิน": [(at(2024, 12, 12, 19, 30), "คำตอบแบบฟอร์มรายงาน", REPORTER)],
+    "แม่ทะ": [(at(2024, 12, 13, 10), "ไฟล์ “แม่ทะ ไตรมาส1.xlsx”", ""),
+              (at(2024, 12, 17, 9), "ไฟล์ “แม่ทะ ไตรมาส1.xlsx”", "")],
+}
+
+
+def status_all_on(district: str, now: dt.datetime) -> DeadlineItem:
+    """`status` with what arrived (the version and its sender), as `items_from_reports` gives it."""
+    import dataclasses
+
+    if district == "เถิน":  # by the Form, in the evening
+        base = item(district, "ok" if now >= at(2024, 12, 12, 19, 30) else "waiting")
+    else:
+        base = status(district, now)
+    came = [a for a in ARRIVALS.get(district, []) if a[0] <= now]
+    if not came:
+        return base
+    when, what, who = came[-1]
+    return dataclasses.replace(base, version=f"v{len(came)}", arrived_at=when, arrived=what,
+                               respondents=(who,) if who else ())
+
+
+# Besides the 11 of EXPECTED: the receipts (day = days from the deadline when it arrived), the
+# repeats of งาว on +8 (Sat 21 Dec -> Mon 23 Dec) and +15 (Sat 28 Dec; 30 Dec - 1 Jan are public
+# holidays -> Thu 2 Jan), the copies to its chief from 14 days late (Fri 27 Dec: the +8 reminder),
+# and the summary again on +14 and +21 (งาว is still missing).
+EXPECTED_ALL_ON = sorted(EXPECTED + [
+    (at(2024, 12, 9, 11, 0), "เกาะคา", -4, "receipt", "line", LINE_A),
+    (at(2024, 12, 9, 11, 0), "เกาะคา", -4, "receipt", "email", "kokha@example.go.th"),
+    (at(2024, 12, 12, 9, 0), "สบปราบ", -1, "receipt", "line", LINE_C),
+    (at(2024, 12, 12, 19, 30), "เถิน", -1, "receipt", "email", REPORTER),
+    (at(2024, 12, 13, 10, 0), "แม่ทะ", 0, "receipt", "email", "maetha@example.go.th"),
+    (at(2024, 12, 17, 9, 0), "แม่ทะ", 4, "receipt", "email", "maetha@example.go.th"),
+    (at(2024, 12, 18, 10, 0), "สบปราบ", 5, "receipt", "line", LINE_C),
+    (at(2024, 12, 23, 8, 30), "งาว", 8, "missing", "line", LINE_B),
+    (at(2024, 12, 27, 8, 30), "งาว", 8, "escalate:missing", "line", CHIEF_LINE),
+    (at(2024, 12, 27, 8, 30), "งาว", 8, "escalate:missing", "email", CHIEF_MAIL),
+    (at(2024, 12, 27, 8, 30), "*", 14, "summary", "line", STAFF_GROUP),
+    (at(2024, 12, 27, 8, 30), "*", 14, "summary", "email", "staff@example.go.th"),
+    (at(2025, 1, 2, 8, 30), "งาว", 15, "missing", "line", LINE_B),
+    (at(2025, 1, 2, 8, 30), "งาว", 15, "escalate:missing", "line", CHIEF_LINE),
+    (at(2025, 1, 2, 8, 30), "งาว", 15, "escalate:missing", "email", CHIEF_MAIL),
+    (at(2025, 1, 3, 8, 30), "*", 21, "summary", "line", STAFF_GROUP),
+    (at(2025, 1, 3, 8, 30), "*", 21, "summary", "email", "staff@example.go.th"),
+])
+MAETHA_PROBLEM = """พบปัญหา 1 ข้อ: รายงานไตรมาสที่ 1 อำเภอแม่ทะ
+ได้รับไฟล์ “แม่ทะ ไตรมาส1.xlsx” เมื่อ 13 ธ.ค. 2567 10:00 น. (ทันกำหนด)
+1. ตำบลนาครัว ยังไม่มีกิจกรรมในไตรมาสนี้
+โปรดแก้ไขตามรายการข้างต้น แล้วส่งฉบับใหม่ (แทนฉบับเดิม) ทาง
+- แบบฟอร์มรายงาน: https://forms.gle/lampang
+- โฟลเดอร์ส่งไฟล์รายงาน (QR code): https://drive.google.com/drive/folders/qr
+สำนักงานพัฒนาชุมชนจังหวัดลำปาง (ข้อความอัตโนมัติ)"""
+MAETHA_FIXED = """ครบถ้วน: รายงานไตรมาสที่ 1 อำเภอแม่ทะ
+ได้รับไฟล์ “แม่ทะ ไตรมาส1.xlsx” เมื่อ 17 ธ.ค. 2567 09:00 น. (ทันกำหนด)
+ไม่ต้องดำเนินการใดเพิ่มเติม ขอบคุณที่ส่งรายงาน
+สำนักงานพัฒนาชุมชนจังหวัดลำปาง (ข้อความอัตโนมัติ)"""
+THOEN_RECEIPT = """ครบถ้วน: รายงานไตรมาสที่ 1 อำเภอเถิน
+ได้รับคำตอบแบบฟอร์มรายงาน เมื่อ 12 ธ.ค. 2567 19:30 น. (ทันกำหนด)
+ไม่ต้องดำเนินการใดเพิ่มเติม ขอบคุณที่ส่งรายงาน
+สำนักงานพัฒนาชุมชนจังหวัดลำปาง (ข้อความอัตโนมัติ)"""
+
+
+def test_the_quarter_with_receipts_repeats_and_escalation(tmp_path: Path, line, smtp) -> None:  # type: ignore[no-untyped-def]
+    fake, url = line
+    box, port = smtp
+    contacts = {**CONTACTS, "งาว": {"line": [LINE_B], "escalate_line": [CHIEF_LINE], "escalate_emails": [CHIEF_MAIL]}}
+    s = settings(tmp_path, line_url=url, smtp_port=port, districts=contacts, reminders=ALL_ON)
+    assert s.line is not None and s.email is not None
+    line_cfg, email_cfg = s.line, s.email
+    channels = {"line": lambda: LineChannel(line_cfg, "good-token"), "email": lambda: EmailChannel(email_cfg, "s3cret")}
+    master = tmp_path / "master.xlsx"
+    outbox = Outbox(tmp_path / "reminders.sqlite")
+    now, end = at(2024, 11, 25, 0, 0), at(2025, 1, 4, 0, 0)
+    while now < end:
+        deliver(s, [status_all_on(d, now) for d in contacts], now, outbox=outbox, channels=channels)
+        write_history(s, outbox, WorkbookSink(master))
+        now += dt.timedelta(minutes=15)
+
+    done = outbox.entries()
+    got = sorted((e.done_at.astimezone(at(2024, 1, 1).tzinfo) if e.done_at else None, e.district, e.day, e.kind,
+                  e.channel, e.recipient) for e in done if e.status == "sent")
+    assert got == EXPECTED_ALL_ON
+    assert {e.status for e in done} == {"sent"}
+    assert len(fake.delivered) == sum(1 for x in EXPECTED_ALL_ON if x[4] == "line")  # none twice
+    assert len(box.received) == len(set(box.message_ids())) == sum(1 for x in EXPECTED_ALL_ON if x[4] == "email")
+    assert [m.get_content().strip() for m in box.to("maetha@example.go.th")
+            if str(m["Subject"]).startswith(("พบปัญหา", "ครบถ้วน"))] == [MAETHA_PROBLEM, MAETHA_FIXED]
+    assert [m.get_content().strip() for m in box.to(REPORTER)] == [THOEN_RECEIPT]
+    assert [str(m["Subject"])[:25] for m in box.to("thoen@example.go.th")] == ["ขอความอนุเคราะห์ส่งรายงาน"]  # the -3 only
+    wb = openpyxl.load_workbook(master, read_only=True)
+    rows = list(wb[TAB_REMINDERS].iter_rows(values_only=True))[1:]
+    wb.close()
+    assert len(rows) == len(EXPECTED_ALL_ON)
+    assert sum(1 for r in rows if r[5] == "ตอบรับการส่งรายงาน") == 7
+    assert sum(1 for r in rows if str(r[5]).endswith("(สำเนาถึงผู้บังคับบัญชา)")) == 4
+    print(f"FIGURE quarter_all_on expected={len(EXPECTED_ALL_ON)} sent={len(got)} "
+          f"line_pushes_delivered={len(fake.delivered)} smtp_transactions={len(box.received)}")

@@ -122,3 +122,16 @@ def test_receipts_off_by_default_and_nothing_before_the_first_run(tmp_path: Path
         deliver(s, items_from_reports(s, [report("งาว", files=(NGAO_1,))]), now, outbox=outbox,
                 channels={"line": lambda: LineChannel(cfg, "good-token")})
     assert fake.delivered == [] and outbox.receipts_since() is None
+
+
+def test_a_phone_preview_shows_the_verdict_first(tmp_path: Path) -> None:
+    from .line_preview import font, preview, render, wrap
+
+    for text, verdict, district in ((NGAO_TWO_PROBLEMS, "พบปัญหา 2 ข้อ", "งาว"), (NGAO_COMPLETE, "ครบถ้วน", "งาว"),
+                                    (THOEN_LATE, "ส่งล่าช้า", "เถิน")):
+        shown = preview(text)  # what a notification or the chat list shows
+        assert shown.startswith(f"{verdict}: รายงานไตรมาสที่ 1 อำเภอ{district}"), shown
+        lines = wrap(text, font(15), 256 * 2)  # the bubble on a 390-pt phone
+        assert verdict in lines[0] and f"อำเภอ{district}" in "".join(lines[:2])
+    render([("11 ธ.ค. 14:15", NGAO_TWO_PROBLEMS), ("12 ธ.ค. 09:15", NGAO_COMPLETE)], tmp_path / "p.png")
+    assert (tmp_path / "p.png").stat().st_size > 10_000
