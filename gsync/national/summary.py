@@ -160,10 +160,8 @@ def build(settings: NationalSettings, content: list[tuple[str, list[str], list[R
 
 
 def _sheet(ws: Any, headers: list[str], rows: list[Row], opts: dict[str, Any], stamp: str, stale_days: float) -> None:
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
-
-    from openpyxl.styles import Border, Side
 
     font, bold = Font(size=FONT_PT), Font(size=FONT_PT, bold=True)
     thin = Side(style="thin", color="A6A6A6")

@@ -17,8 +17,8 @@ from typing import Any
 
 from gsync import calendar
 from gsync.config import Settings
-from gsync.judging import Outcome
 from gsync.national.codes import Codes
+from gsync.outcome import Outcome
 
 Rows = list[dict[str, Any]]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import openpyxl
 
-from gsync.master.tables import TAB_REMINDERS
+from gsync.master.layout import TAB_REMINDERS
 from gsync.remind.channels import EmailChannel, LineChannel
 from gsync.remind.outbox import Outbox
 from gsync.remind.plan import plan

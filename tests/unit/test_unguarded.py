@@ -22,8 +22,11 @@ import datetime as dt
 
 import pytest
 
-from gsync.judging import ReviewEvent, ReviewMark, ReviewSeen, StaffInput, judge
-from gsync.master.tables import KEY, TAB_REVIEWS, staff_input
+from gsync.master.layout import KEY, TAB_REVIEWS
+from gsync.master.tables import staff_input
+from gsync.outcome import judge
+from gsync.review import ReviewEvent
+from gsync.staff import ReviewMark, ReviewSeen, StaffInput
 from tests.unit.test_collections import (
     REGISTER_COLLECTION,
     centre,
