@@ -24,11 +24,21 @@ from gsync.attribution import Incoming
 from gsync.config import Settings
 from gsync.errors import FileGone, FileUnavailable, SourceCollapsed
 from gsync.judging import Outcome, judge
+from gsync.master import policy
 from gsync.master.merge import orphaned_notes
 from gsync.master.tables import archive_table, log_table, render, staff_input, thai_datetime
 from gsync.models import FileKind, FileRef, ParsedFile, Receipt
 from gsync.parse.fingerprint import code_fingerprint
-from gsync.ports import DriveSource, FormSource, MasterSink, Progress, StateStore, SyncState
+from gsync.ports import (
+    DriveSource,
+    FormSource,
+    MasterSink,
+    MasterWrite,
+    Progress,
+    StateStore,
+    SyncState,
+    Tabs,
+)
 from gsync.vocab import EVIDENCE_EXTENSIONS
 
 log = logging.getLogger(__name__)
@@ -110,7 +120,6 @@ def run(
     told = progress or _Silent()
     told.stage("reading the master, the Form and the folder", 0)
     existing = sink.read()
-    staff = staff_input(existing)
     responses = list(form.responses()) if form else []
     refs = list(drive.list_files()) if drive else []
     check_counts(settings, state, form=len(responses) if form else None, drive=len(refs) if drive else None,
@@ -132,15 +141,31 @@ def run(
     hook("parsed")
 
     present = {r.id for r in responses} | {i.ref.id for i in incoming}
-    outcome = judge(settings, responses, incoming, staff, now, removed=_removed(state, present, now))
+    removed = _removed(state, present, now)
+
+    def decide(existing: Tabs) -> tuple[SyncResult, MasterWrite]:
+        """Judge with what staff typed in `existing`, and decide what to write over it."""
+        outcome = judge(settings, responses, incoming, staff_input(existing), now, removed=removed)
+        tables = render(settings, outcome, now)
+        orphans = [row for t in tables for row in orphaned_notes(t, existing.get(t.title))]
+        result = SyncResult(outcome, parsed_new=loader.parsed_new, gone=loader.gone, accounting=acct)
+        tables.append(archive_table(orphans))
+        tables.append(log_table(_log_row(settings, result, now)))
+        found = sink.last_read()
+        return result, policy.decide(tables, existing, notices=found.notices, renamed=found.renamed, stored=sink.stored)
+
+    result, plan = decide(existing)
+    if plan.writes and not dry_run and sink.last_read().copied:
+        # What staff typed never depends on Drive's changes feed (it reports edits inside a
+        # Sheet minutes late): a run about to write reads the master itself, judges again with
+        # what staff typed there, and writes their cells only from that read.
+        log.info("the master is to be written: reading it first (not the copy the changes feed vouched for)")
+        existing = sink.read(fresh=True)
+        result, plan = decide(existing)
+    outcome = result.outcome
     state.stage_json(RECEIPTS_KEY, _receipts(outcome, settings))
     if (seen_holidays := calendar.holidays_seen()) != cached_holidays:
         state.stage_json(HOLIDAYS_KEY, seen_holidays)
-    tables = render(settings, outcome, now)
-    orphans = [row for t in tables for row in orphaned_notes(t, existing.get(t.title))]
-    result = SyncResult(outcome, parsed_new=loader.parsed_new, gone=loader.gone, accounting=acct)
-    tables.append(archive_table(orphans))
-    tables.append(log_table(_log_row(settings, result, now)))
     # Exit 4 is a signal for the timer, not a siren: only what the last good run did not have.
     last = state.get_json(ATTENTION_KEY)
     seen = set(last) if isinstance(last, list) else set()
@@ -151,7 +176,10 @@ def run(
         return result
     hook("before_write")
     told.stage("comparing and writing the master", 0)
-    result.tabs_changed = sink.write(tables, existing)
+    if plan.writes:
+        result.tabs_changed = sink.write(plan)
+    else:
+        log.info("the master is unchanged (or only its sync log would change); nothing written")
     hook("after_write")
     state.commit()
     hook("committed")

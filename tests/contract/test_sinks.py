@@ -5,6 +5,7 @@ on the next write, and district-typed text that starts with "=" is never a formu
 
 from __future__ import annotations
 
+from gsync.master import policy
 from gsync.master.tables import EXCUSED, KEY, NOTE, Table
 from gsync.ports import MasterSink
 from tests.contract.tiny import Built
@@ -34,7 +35,7 @@ def cell(row: list[object], i: int) -> object:
 
 def run(built: Built, sink: MasterSink, rows: list[list[object]]) -> int:
     """One gsync run's use of the sink: read what is there, write the merged tables."""
-    n = sink.write([table(rows)], sink.read())
+    n = policy.write(sink, [table(rows)], sink.read())
     built.state.commit()
     return n
 
