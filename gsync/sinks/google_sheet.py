@@ -1,12 +1,14 @@
 """The master as a Google Sheet that provincial staff keep open all day.
 
-Same semantics as the offline workbook (`sinks/workbook.py`): rows are merged by key, a row
-never moves under a staff note, staff columns are carried over, and a run where only the
-append-only tabs (the sync log, the note archive) would change writes nothing at all.
+What to write is the core's decision (gsync/master/policy.py: rows merged by key, a row never
+moves under a staff note, staff columns carried over, nothing written when only the sync log
+would change); this sink writes it, as the offline workbook (`sinks/workbook.py`) does.
 
 Cost, whatever the number of rows:
   read:  1 `values.batchGet` for every gsync tab (plus 1 `spreadsheets.get` when the tab list
-         is not cached in the state yet, or a cached tab has disappeared);
+         is not cached in the state yet, or a cached tab has disappeared); none when Drive's
+         changes feed vouches for the copy of the master in the state, but a run that is to
+         write reads the master itself all the same (issue 21);
   write: at most 3 calls: 1 `spreadsheets.batchUpdate` only when a tab must be created, grown
          or (re)formatted; 1 `values.batchUpdate` (RAW) with only the changed row blocks;
          1 `values.batchClear` only when a tab shrank.

@@ -125,3 +125,26 @@ def test_relative_imports_are_resolved() -> None:
         "parse.grid:1 imports gsync.sinks", "parse.grid:1 imports gsync.sinks.workbook",
     ]
     assert violations("parse.grid", "from . import sniff\nfrom .table import Cell\n") == []
+
+
+# The merge policy is the core's (issue 22): a sink reads tables and writes what it is given.
+POLICY = ("gsync.master.policy", "gsync.master.merge")
+SINKS = ["sinks", *sorted(f"sinks.{p.stem}" for p in ROOT.joinpath("sinks").glob("*.py") if p.stem != "__init__")]
+
+
+def policy_imports(module: str, source: str) -> list[str]:
+    return [f"{module}:{line} imports {name}" for line, name in _imports(module, ast.parse(source))
+            if any(name == p or name.startswith(p + ".") for p in POLICY)]
+
+
+@pytest.mark.parametrize("module", SINKS)
+def test_a_sink_imports_no_merge_policy(module: str) -> None:
+    assert policy_imports(module, _path(module).read_text(encoding="utf-8")) == []
+
+
+def test_a_sink_importing_the_merge_policy_is_caught() -> None:
+    assert "sinks.google_sheet" in SINKS and "sinks.workbook" in SINKS
+    assert policy_imports("sinks.workbook", "from gsync.master.merge import merge_all\n") == [
+        "sinks.workbook:1 imports gsync.master.merge"]
+    assert policy_imports("sinks.google_sheet", "def f():\n    from ..master import policy\n") == [
+        "sinks.google_sheet:2 imports gsync.master.policy"]
