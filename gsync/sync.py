@@ -23,10 +23,10 @@ from gsync.accounting import Accounting
 from gsync.attribution import Incoming
 from gsync.config import Settings
 from gsync.errors import FileGone, FileUnavailable, SourceCollapsed
-from gsync.judging import Outcome, judge
+from gsync.judging import Outcome, StaffInput, judge
 from gsync.master import policy
 from gsync.master.merge import orphaned_notes
-from gsync.master.tables import archive_table, log_table, render, staff_input, thai_datetime
+from gsync.master.tables import Table, archive_table, log_table, render, staff_input, thai_datetime
 from gsync.models import FileKind, FileRef, ParsedFile, Receipt
 from gsync.parse.fingerprint import code_fingerprint
 from gsync.ports import (
@@ -143,10 +143,17 @@ def run(
     present = {r.id for r in responses} | {i.ref.id for i in incoming}
     removed = _removed(state, present, now)
 
+    judged: list[tuple[StaffInput, Outcome, list[Table]]] = []  # (not hashable: dicts inside)
+
     def decide(existing: Tabs) -> tuple[SyncResult, MasterWrite]:
-        """Judge with what staff typed in `existing`, and decide what to write over it."""
-        outcome = judge(settings, responses, incoming, staff_input(existing), now, removed=removed)
-        tables = render(settings, outcome, now)
+        """Judge with what staff typed in `existing` (once per distinct input), and decide what
+        to write over it."""
+        staff = staff_input(existing)
+        if not judged or judged[-1][0] != staff:
+            outcome = judge(settings, responses, incoming, staff, now, removed=removed)
+            judged.append((staff, outcome, render(settings, outcome, now)))
+        _, outcome, rendered = judged[-1]
+        tables = list(rendered)  # the policy works on copies: the rendered tables stay as they are
         orphans = [row for t in tables for row in orphaned_notes(t, existing.get(t.title))]
         result = SyncResult(outcome, parsed_new=loader.parsed_new, gone=loader.gone, accounting=acct)
         tables.append(archive_table(orphans))
