@@ -115,11 +115,15 @@ def run(
     hook: Hook = lambda stage: None,
     progress: Progress | None = None,
     accept_drop: bool = False,
+    fresh_master: bool = False,
 ) -> SyncResult:
+    """One sync. `fresh_master`: read the master itself even in a dry run (gsync remind acts on
+    what staff typed: a ✓ in ยกเว้น stops reminders), never a copy from the state; a run that
+    writes always does."""
     acct = accounting or Accounting()
     told = progress or _Silent()
     told.stage("reading the master, the Form and the folder", 0)
-    existing = sink.read()
+    existing = sink.read(fresh=fresh_master)
     responses = list(form.responses()) if form else []
     refs = list(drive.list_files()) if drive else []
     check_counts(settings, state, form=len(responses) if form else None, drive=len(refs) if drive else None,

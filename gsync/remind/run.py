@@ -190,7 +190,8 @@ def judge(settings: Settings, now: dt.datetime) -> list[DeadlineItem]:
         try:
             built = adapters.build(settings, state)
             result = sync.run(settings, form=built.form, drive=built.drive, attachments=built.attachments,
-                              sink=built.sink, state=state, now=now, dry_run=True, accounting=built.accounting)
+                              sink=built.sink, state=state, now=now, dry_run=True, accounting=built.accounting,
+                              fresh_master=True)  # what staff typed decides who is reminded
         finally:
             state.close()
     return items_from_reports(settings, result.outcome.reports)

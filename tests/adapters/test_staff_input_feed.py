@@ -139,3 +139,15 @@ def test_every_tab_staff_type_in_and_every_history_row_survive_writing_runs(gp: 
     assert row_of(gp, REPORTS, "เถิน|Q1")["ผลการตรวจ"] == "ผ่าน"
     assert row_of(gp, REPORTS, "แจ้ห่ม|Q1")["ผู้ติดตาม"] == "คุณสมศรี"
     assert row_of(gp, "กิจกรรม", activity_key)[NOTE] == "ถามเรื่องจำนวนคนแล้ว"
+
+
+def test_a_tick_in_excused_stops_reminders_whatever_the_feed_says(gp: Province) -> None:
+    from gsync.remind.run import judge
+
+    google_run(gp)
+    later = NOW + dt.timedelta(minutes=15)
+    before = {(i.district, i.key): i.status for i in judge(gp.settings, later)}
+    assert before[("แม่ทะ", "Q2")] == "waiting"
+    type_into(gp, REPORTS, "แม่ทะ|Q2", EXCUSED, True)
+    items = {(i.district, i.key): i.status for i in judge(gp.settings, later)}
+    assert items[("แม่ทะ", "Q2")] == "excused"
