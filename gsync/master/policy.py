@@ -11,7 +11,6 @@ Pure: tables and what was read in, a decision out; the tables handed in are not 
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
@@ -31,7 +30,8 @@ def decide(tables: Sequence[Table], existing: Tabs, *, notices: Sequence[str] = 
     (a write even when no value changed); `stored`: a cell as the sink stores it."""
     from gsync.ports import MasterWrite
 
-    work = [dataclasses.replace(t, rows=[list(r) for r in t.rows], seed=copy.deepcopy(t.seed)) for t in tables]
+    work = [dataclasses.replace(t, rows=[list(r) for r in t.rows], seed={k: dict(v) for k, v in t.seed.items()})
+            for t in tables]
     ready = prepare(work, existing, notices)
     rows = {title: [[stored(c) for c in r] for r in merged] for title, merged in merge_all(ready, existing).items()}
     changed = [t.title for t in ready if not same_rows(rows[t.title], existing.get(t.title) or [])]
