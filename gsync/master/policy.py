@@ -13,14 +13,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
 
 from gsync.master.cells import same_rows
 from gsync.master.merge import merge_all, prepare
 from gsync.master.tables import Cell, Table
-
-if TYPE_CHECKING:
-    from gsync.ports import MasterSink, MasterWrite, Tabs
+from gsync.ports import MasterSink, MasterWrite, Tabs
 
 
 def decide(tables: Sequence[Table], existing: Tabs, *, notices: Sequence[str] = (), renamed: bool = False,
@@ -28,8 +25,6 @@ def decide(tables: Sequence[Table], existing: Tabs, *, notices: Sequence[str] = 
     """What to write over `existing` (the master as read). `notices`: what the read found
     (tabs staff renamed or deleted), for the sync log; `renamed`: a tab must get its name back
     (a write even when no value changed); `stored`: a cell as the sink stores it."""
-    from gsync.ports import MasterWrite
-
     work = [dataclasses.replace(t, rows=[list(r) for r in t.rows], seed={k: dict(v) for k, v in t.seed.items()})
             for t in tables]
     ready = prepare(work, existing, notices)
