@@ -188,9 +188,10 @@ class GoogleCfg(Section):
     # The safety net under Drive's changes feed: the master and the Form's questions are read
     # in full at least this often, even when the feed reports no change (issue 13).
     full_read_minutes: int = Field(60, ge=1, le=24 * 60)
-    # Record the master's Drive version after each write (one changes.list before the write,
-    # one files.get after it), so the rerun right after a writing run need not read the master
-    # back (issue 13). false: read the master after every run that wrote it (one request more).
+    # Record the master's Drive version after each write (one files.get after it), so the rerun
+    # right after a writing run need not read the master back (issue 13); a run that is to write
+    # reads it whatever the feed says (issue 21). false: read the master after every run that
+    # wrote it (one request more).
     skip_read_after_own_write: bool = True
 
     @field_validator("endpoint")

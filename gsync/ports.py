@@ -8,7 +8,8 @@ import this module; the core never imports an adapter. Each Protocol lists exact
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from gsync.master.layout import Cell, Table
@@ -44,16 +45,49 @@ class DriveSource(Protocol):
         ...
 
 
+@dataclass
+class MasterWrite:
+    """What the core decided to write to the master (gsync/master/policy.py): a sink writes
+    exactly this and decides nothing about what to keep."""
+
+    tables: list[Table]  # the tabs to write, in order
+    rows: Tabs  # each tab's whole new content, header first, every cell as the sink stores it
+    changed: list[str]  # the tabs whose content differs from what was read
+    existing: Tabs  # what was read, that this decision was made over
+    writes: bool  # False: nothing is to be written (nothing changed, or only the sync log)
+    # The same decision over a wider read: for a sink that finds a tab its read did not cover.
+    again: Callable[[Tabs], MasterWrite]
+
+
+@dataclass(frozen=True)
+class LastRead:
+    """What a sink's last read() found besides the values."""
+
+    copied: bool = False  # answered from a copy of the master kept in the state, not the master
+    renamed: bool = False  # a tab staff renamed was found: the write gives it its name back
+    notices: tuple[str, ...] = ()  # Thai, for the sync log: tabs staff renamed or deleted
+
+
 @runtime_checkable
 class MasterSink(Protocol):
     """The master: a local workbook or a Google Sheet."""
 
-    def read(self) -> Tabs:
-        """Every tab gsync owns, as rows of cells (header first). Missing tabs are absent."""
+    def read(self, *, fresh: bool = False) -> Tabs:
+        """Every tab gsync owns, as rows of cells (header first). Missing tabs are absent.
+
+        A sink may answer from a copy of the master kept in the state (`last_read().copied`
+        then says so); `fresh`: read the master itself, as a run must before it writes what
+        staff typed."""
         ...
 
-    def write(self, tables: Sequence[Table], existing: Tabs) -> int:
-        """Write the merged tables. Returns the number of tabs changed (0: nothing written)."""
+    def last_read(self) -> LastRead: ...
+
+    def stored(self, value: Cell) -> Cell:
+        """A cell as this sink stores it (what a read gives back after a write)."""
+        ...
+
+    def write(self, plan: MasterWrite) -> int:
+        """Write what the core decided. Returns the number of tabs changed (0: nothing written)."""
         ...
 
 

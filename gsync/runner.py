@@ -80,7 +80,8 @@ class Run:
 
         return adapters.sink(self.settings, self.state, self.google() if self.settings.sheet.path is None else None)
 
-    def sync(self, now: dt.datetime, *, accept_drop: bool = False, progress: bool = True) -> SyncResult:
+    def sync(self, now: dt.datetime, *, accept_drop: bool = False, progress: bool = True,
+             fresh_master: bool = False) -> SyncResult:
         """The core's `sync.run` on this run's adapters (writing nothing when it is a dry run)."""
         from gsync import sync as core
 
@@ -89,7 +90,7 @@ class Run:
             return core.run(
                 self.settings, form=built.form, drive=built.drive, attachments=built.attachments, sink=built.sink,
                 state=self.state, now=now, dry_run=self.dry_run, accounting=built.accounting, progress=bar,
-                accept_drop=accept_drop,
+                accept_drop=accept_drop, fresh_master=fresh_master,
             )
 
 
@@ -124,7 +125,7 @@ def session(settings: Settings, *, dry_run: bool, full: bool = False) -> Iterato
 
 
 def sync(settings: Settings, now: dt.datetime, *, dry_run: bool, full: bool = False, accept_drop: bool = False,
-         on_written: Callable[[SyncResult], None] | None = None) -> SyncResult:
+         on_written: Callable[[SyncResult], None] | None = None, fresh_master: bool = False) -> SyncResult:
     """Read, judge and (unless `dry_run`) write the master under the run lock: `gsync sync`,
     and with `dry_run` what status, map, remind and national judge on.
 
@@ -132,7 +133,7 @@ def sync(settings: Settings, now: dt.datetime, *, dry_run: bool, full: bool = Fa
     under the lock.
     """
     with session(settings, dry_run=dry_run, full=full) as run:
-        result = run.sync(now, accept_drop=accept_drop)
+        result = run.sync(now, accept_drop=accept_drop, fresh_master=fresh_master)
         if not dry_run and on_written is not None:
             on_written(result)
         return result

@@ -23,13 +23,25 @@ from gsync.accounting import Accounting
 from gsync.attribution import Incoming
 from gsync.config import Settings
 from gsync.errors import FileGone, FileUnavailable, SourceCollapsed
+from gsync.master import policy
+from gsync.master.layout import Table
 from gsync.master.merge import orphaned_notes
 from gsync.master.render import render
 from gsync.master.tables import archive_table, log_table, staff_input, thai_datetime
 from gsync.models import FileKind, FileRef, FormResponse, ParsedFile, Receipt
 from gsync.outcome import Outcome, judge
 from gsync.parse.fingerprint import code_fingerprint
-from gsync.ports import DriveSource, FormSource, MasterSink, Progress, StateStore, SyncState
+from gsync.ports import (
+    DriveSource,
+    FormSource,
+    MasterSink,
+    MasterWrite,
+    Progress,
+    StateStore,
+    SyncState,
+    Tabs,
+)
+from gsync.staff import StaffInput
 from gsync.vocab import EVIDENCE_EXTENSIONS
 
 log = logging.getLogger(__name__)
@@ -106,12 +118,15 @@ def run(
     hook: Hook = lambda stage: None,
     progress: Progress | None = None,
     accept_drop: bool = False,
+    fresh_master: bool = False,
 ) -> SyncResult:
+    """One sync. `fresh_master`: read the master itself even in a dry run (gsync remind acts on
+    what staff typed: a ✓ in ยกเว้น stops reminders), never a copy from the state; a run that
+    writes always does."""
     acct = accounting or Accounting()
     told = progress or _Silent()
     told.stage("reading the master, the Form and the folder", 0)
-    existing = sink.read()
-    staff = staff_input(existing)
+    existing = sink.read(fresh=fresh_master)
     responses = list(form.responses()) if form else []
     refs = list(drive.list_files()) if drive else []
     check_counts(settings, state, form=len(responses) if form else None, drive=len(refs) if drive else None,
@@ -134,17 +149,40 @@ def run(
     hook("parsed")
 
     present = {r.id for r in responses} | {i.ref.id for i in incoming} | later
-    outcome = judge(settings, responses, incoming, staff, now, removed=_removed(state, present, now))
-    for key, typed in staff.review_unknown.items():  # shown to staff on the report too (unknown_review)
+    removed = _removed(state, present, now)
+
+    judged: list[tuple[StaffInput, Outcome, list[Table]]] = []  # (not hashable: dicts inside)
+
+    def decide(existing: Tabs) -> tuple[SyncResult, MasterWrite]:
+        """Judge with what staff typed in `existing` (once per distinct input), and decide what
+        to write over it."""
+        staff = staff_input(existing)
+        if not judged or judged[-1][0] != staff:
+            outcome = judge(settings, responses, incoming, staff, now, removed=removed)
+            judged.append((staff, outcome, render(settings, outcome, now)))
+        _, outcome, rendered = judged[-1]
+        tables = list(rendered)  # the policy works on copies: the rendered tables stay as they are
+        orphans = [row for t in tables for row in orphaned_notes(t, existing.get(t.title))]
+        result = SyncResult(outcome, parsed_new=loader.parsed_new, gone=loader.gone, accounting=acct)
+        tables.append(archive_table(orphans))
+        tables.append(log_table(_log_row(settings, result, now)))
+        found = sink.last_read()
+        return result, policy.decide(tables, existing, notices=found.notices, renamed=found.renamed, stored=sink.stored)
+
+    result, plan = decide(existing)
+    if plan.writes and not dry_run and sink.last_read().copied:
+        # What staff typed never depends on Drive's changes feed (it reports edits inside a
+        # Sheet minutes late): a run about to write reads the master itself, judges again with
+        # what staff typed there, and writes their cells only from that read.
+        log.info("the master is to be written: reading it first (not the copy the changes feed vouched for)")
+        existing = sink.read(fresh=True)
+        result, plan = decide(existing)
+    outcome = result.outcome
+    for key, typed in judged[-1][0].review_unknown.items():  # shown to staff on the report too (unknown_review)
         log.warning("ผลการตรวจ of %s: %r is not a review word; the review is unchanged", key, typed)
     state.stage_json(RECEIPTS_KEY, _receipts(outcome, settings))
     if (seen_holidays := calendar.holidays_seen()) != cached_holidays:
         state.stage_json(HOLIDAYS_KEY, seen_holidays)
-    tables = render(settings, outcome, now)
-    orphans = [row for t in tables for row in orphaned_notes(t, existing.get(t.title))]
-    result = SyncResult(outcome, parsed_new=loader.parsed_new, gone=loader.gone, accounting=acct)
-    tables.append(archive_table(orphans))
-    tables.append(log_table(_log_row(settings, result, now)))
     # Exit 4 is a signal for the timer, not a siren: only what the last good run did not have.
     last = state.get_json(ATTENTION_KEY)
     seen = set(last) if isinstance(last, list) else set()
@@ -155,7 +193,10 @@ def run(
         return result
     hook("before_write")
     told.stage("comparing and writing the master", 0)
-    result.tabs_changed = sink.write(tables, existing)
+    if plan.writes:
+        result.tabs_changed = sink.write(plan)
+    else:
+        log.info("the master is unchanged (or only its sync log would change); nothing written")
     hook("after_write")
     state.commit()
     hook("committed")

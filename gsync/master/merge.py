@@ -9,43 +9,15 @@ added themselves, kept to the right of gsync's columns in the order staff made t
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Sequence
 
+from gsync.master.cells import norm as _norm
+from gsync.master.cells import same_rows
 from gsync.master.layout import TAB_ARCHIVE, TAB_LOG, Cell, Table
-from gsync.master.tables import as_text, header_stem
+from gsync.master.tables import header_stem
 
 log = logging.getLogger(__name__)
-
-
-def _norm(v: Cell) -> Cell:
-    """Compare cells as a sheet stores them: integral floats are ints, None is empty, and a date
-    as staff read it (a workbook's date cell and the Google Sheet's BE text are the same date)."""
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        return str(v).upper()
-    if isinstance(v, float) and v.is_integer():
-        return int(v)
-    if isinstance(v, dt.datetime | dt.date):
-        return as_text(v)
-    return v
-
-
-def same_rows(a: list[list[Cell]], b: list[list[Cell]]) -> bool:
-    def canon(rows: list[list[Cell]]) -> list[list[Cell]]:
-        out = []
-        for r in rows:
-            r = [_norm(c) for c in r]
-            while r and r[-1] == "":
-                r.pop()
-            out.append(r)
-        while out and not out[-1]:
-            out.pop()
-        return out
-
-    return canon(a) == canon(b)
 
 
 def _filled(c: Cell) -> bool:
@@ -289,3 +261,4 @@ def merge_all(tables: Sequence[Table], existing: dict[str, list[list[Cell]]]) ->
     if not changed:
         merged.update(held)
     return merged
+

@@ -27,6 +27,7 @@ from typing import Any, Protocol
 
 from gsync.config import ConfigError, Settings
 from gsync.errors import GsyncError, LockHeld
+from gsync.master import policy
 from gsync.remind import history
 from gsync.remind.channels import CredentialsRefused, EmailChannel, LineChannel, Rejected, Temporary
 from gsync.remind.outbox import Entry, Outbox
@@ -185,8 +186,8 @@ def write_history(settings: Settings, outbox: Outbox, sink: Any, hook: Hook = la
     entries = outbox.untabbed()
     if not entries:
         return 0
-    existing = sink.read()
-    sink.write([history.table(entries, settings.tz)], existing)
+    existing = sink.read(fresh=True)  # never a copy: every row gsync appended before stays
+    policy.write(sink, [history.table(entries, settings.tz)], existing)
     hook("history_written")
     outbox.mark_tabbed(e.key for e in entries)
     return len(entries)
@@ -199,7 +200,7 @@ def judge(settings: Settings, now: dt.datetime) -> list[DeadlineItem]:
     """Step 1: the reports as of `now`, by a dry-run sync under the sync's lock."""
     from gsync import runner
 
-    result = runner.sync(settings, now, dry_run=True)
+    result = runner.sync(settings, now, dry_run=True, fresh_master=True)  # what staff typed decides who is reminded
     return items_from_reports(settings, result.outcome.reports)
 
 

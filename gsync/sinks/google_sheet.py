@@ -1,12 +1,14 @@
 """The master as a Google Sheet that provincial staff keep open all day.
 
-Same semantics as the offline workbook (`sinks/workbook.py`): rows are merged by key, a row
-never moves under a staff note, staff columns are carried over, and a run where only the
-append-only tabs (the sync log, the note archive) would change writes nothing at all.
+What to write is the core's decision (gsync/master/policy.py: rows merged by key, a row never
+moves under a staff note, staff columns carried over, nothing written when only the sync log
+would change); this sink writes it, as the offline workbook (`sinks/workbook.py`) does.
 
 Cost, whatever the number of rows:
   read:  1 `values.batchGet` for every gsync tab (plus 1 `spreadsheets.get` when the tab list
-         is not cached in the state yet, or a cached tab has disappeared);
+         is not cached in the state yet, or a cached tab has disappeared); none when Drive's
+         changes feed vouches for the copy of the master in the state, but a run that is to
+         write reads the master itself all the same (issue 21);
   write: at most 3 calls: 1 `spreadsheets.batchUpdate` only when a tab must be created, grown
          or (re)formatted; 1 `values.batchUpdate` (RAW) with only the changed row blocks;
          1 `values.batchClear` only when a tab shrank.
@@ -21,7 +23,6 @@ import datetime as dt
 import logging
 import re
 import zlib
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -33,8 +34,8 @@ from gsync.google.advice import Failure, advice, classify
 from gsync.google.call import CallFailed, call
 from gsync.google.changes import due
 from gsync.google.changes import feed as changes_feed
+from gsync.master.cells import same_rows
 from gsync.master.layout import GSYNC_TABS, Cell, Table
-from gsync.master.merge import merge_all, prepare, same_rows
 from gsync.master.tables import (
     CHECKBOX,
     STATUS_COLOURS,
@@ -43,6 +44,7 @@ from gsync.master.tables import (
     find_renamed,
     renamed_notice,
 )
+from gsync.ports import LastRead, MasterWrite
 from gsync.state import State
 
 if TYPE_CHECKING:  # the Google libraries are imported only when a Google part is configured
@@ -96,27 +98,40 @@ class GoogleSheetSink:
         self._owned: dict[str, int] = {}
         self.notices: list[str] = []  # Thai, for the sync log: tabs staff renamed or deleted
         self._renames: dict[str, str] = {}  # gsync title -> the title staff gave the tab
+        self._copied = False  # the last read answered from the state's copy
+
+    def last_read(self) -> LastRead:
+        return LastRead(copied=self._copied, renamed=bool(self._renames), notices=tuple(self.notices))
+
+    def stored(self, value: Cell) -> Cell:
+        return as_text(value)  # no Buddhist calendar in Sheets' number formats: dates go as BE text
 
     # --- read ---------------------------------------------------------------------------
 
-    def read(self) -> dict[str, list[list[Cell]]]:
+    def read(self, *, fresh: bool = False) -> dict[str, list[list[Cell]]]:
         """Every gsync tab's values in one `values.batchGet`. Missing tabs are absent.
 
         Skipped when Drive's changes feed does not report the master since the last read and
-        the last run wrote nothing to it: the state's copy of that read is the master. At
-        least every [google] full_read_minutes (60) it is read whatever the feed says (the safety net)."""
+        the last run wrote nothing to it: the state's copy of that read is the master (`copied`).
+        At least every [google] full_read_minutes (60) it is read whatever the feed says (the
+        safety net). Never skipped when `fresh`: a run about to write reads the master itself,
+        whatever the feed says (Drive reports edits inside a Sheet minutes late), and writes
+        staff's cells only from that read."""
         self._fresh = False
         self.notices, self._renames = [], {}
-        self._position = None
-        skipped = self._from_snapshot()
-        if skipped is not None:
-            return skipped
+        self._copied = False
+        if not (fresh and self._position is not None):  # the feed position before this run's first read
+            self._position = None
+            skipped = self._from_snapshot(use_copy=not fresh)
+            if skipped is not None:
+                self._copied = True
+                return skipped
         values = self._read()
         self._snapshot = {"values": values, "at": dt.datetime.now(dt.UTC).isoformat(), "token": self._position}
         self._stage_snapshot()
         return values
 
-    def _from_snapshot(self) -> dict[str, list[list[Cell]]] | None:
+    def _from_snapshot(self, *, use_copy: bool = True) -> dict[str, list[list[Cell]]] | None:
         self._snapshot = None
         try:
             feed = changes_feed(self._google, self.state)
@@ -126,7 +141,7 @@ class GoogleSheetSink:
         token = snap.get("token") if isinstance(snap, dict) else None
         seen = feed.since(token) if isinstance(token, str) else None
         self._position = seen.token if seen is not None else feed.start_token()  # before the read
-        if not isinstance(snap, dict) or seen is None or due(snap.get("at"), dt.datetime.now(dt.UTC), self._every):
+        if not use_copy or not isinstance(snap, dict) or seen is None or due(snap.get("at"), dt.datetime.now(dt.UTC), self._every):
             return None
         if seen.touched(self.spreadsheet_id) and not (self._own_writes and _own_write(seen.files.get(self.spreadsheet_id), snap)):
             return None  # edited since gsync last read or wrote it (by staff, or anyone): read it
@@ -149,30 +164,18 @@ class GoogleSheetSink:
         sizes = {t: [x.rows, x.cols] for t, x in self._tabs.items() if x.rows is not None and x.cols is not None}
         self.state.stage_json(self._snapshot_key, {**self._snapshot, "sizes": sizes})
 
-    def _edited_during_run(self) -> bool:
-        """Did anyone change the master since this run's read? One `changes.list` before the
-        first write call of a writing run (never in a run that writes nothing). True when
-        unknown: the next run then reads the master rather than trust a copy."""
-        if not self._own_writes or self._snapshot is None or self._position is None:
-            return True
-        try:
-            seen = changes_feed(self._google, self.state).fresh(self._position)
-        except (AttributeError, SourceError) as e:
-            log.info("could not ask Drive whether the master changed during the run (%s); the next run reads it", e)
-            return True
-        return seen is None or seen.touched(self.spreadsheet_id)
-
-    def _after_write(self, changed: list[_Plan], existing: dict[str, list[list[Cell]]], edited: bool) -> None:
+    def _after_write(self, changed: list[_Plan], existing: dict[str, list[list[Cell]]]) -> None:
         """What the master holds after this write, and its Drive version, for the next run.
 
         gsync's own write shows in the changes feed like any edit. One `files.get` after the
         write records the master's version: when the feed next reports the master at exactly
         that version, the change was gsync's own write and the copy staged here is the master
-        (no read). Any later edit bumps the version, so it is read. When someone changed the
-        master during the run (`edited`), or its last change was not this account's, no copy
-        is kept: the next run reads the master."""
+        (no read). Any later edit bumps the version, so it is read. When its last change was
+        not this account's, or [google] skip_read_after_own_write is off, no copy is kept: the
+        next run reads the master. The copy only ever spares the read of a run that writes
+        nothing: a run that writes reads the master itself first (sync.run)."""
         version = None
-        if not edited:
+        if self._own_writes:
             try:
                 version = changes_feed(self._google, self.state).version(self.spreadsheet_id)
             except (AttributeError, SourceError) as e:
@@ -301,23 +304,17 @@ class GoogleSheetSink:
 
     # --- write --------------------------------------------------------------------------
 
-    def write(self, tables: Sequence[Table], existing: dict[str, list[list[Cell]]]) -> int:
-        """Write the merged tables: only changed rows, at most 3 calls. Returns the tabs changed."""
-        # The race: staff columns are written back with the values read at the start of the
-        # run (merge carries them over). A note typed into a row that this run rewrites, in
-        # the seconds between read() and this write, is overwritten; a note typed into a row
-        # this run does not change is never touched, because only changed rows are written.
-        # The window is the run's time between read and write (parsing, mostly); re-reading
-        # here would only narrow it, at the cost of a request, so a run reads once. A lost
-        # note would have to be typed again; the sync log shows when the run wrote.
-        tables = prepare(tables, existing, self.notices)
-        for t in tables:  # no Buddhist calendar in Sheets' number formats: dates go as BE text
-            t.rows = [[as_text(c) for c in r] for r in t.rows]
-        changed = self._changes(tables, existing)
-        # Nothing but the log (and the note archive) would change: write nothing. A caller that
-        # hands in nothing but append-only tabs (gsync remind's history) means them.
-        only_logs = any(not t.append_only for t in tables) and all(p.table.append_only for p in changed)
-        if (not changed or only_logs) and not self._renames:
+    def write(self, plan: MasterWrite) -> int:
+        """Write what the core decided (gsync/master/policy.py): only the rows that differ from
+        what was read, at most 3 calls. Returns the tabs changed."""
+        # Staff columns are written back with the values of the read the plan was made over:
+        # sync.run reads the master itself (never a copy) just before a run that writes. A note
+        # typed into a row this run rewrites, in the moment between that read and this write, is
+        # overwritten; a note typed into a row this run does not change is never touched,
+        # because only changed rows are written.
+        existing = plan.existing
+        changed = self._changes(plan)
+        if not changed and not self._renames:
             log.info("master Google Sheet unchanged; nothing written")
             return 0
         if self._tabs is None or (not self._fresh and self._needs_structure(changed)):
@@ -327,15 +324,15 @@ class GoogleSheetSink:
             # the layout (the first run, a new header, every ROW_HEADROOM rows of growth).
             self._refresh_tabs()
             assert self._tabs is not None
-            found = [t.title for t in tables if t.title in self._tabs and t.title not in existing]
-            if found:
+            found = [t.title for t in plan.tables if t.title in self._tabs and t.title not in existing]
+            if found:  # tabs the read did not know of: the core decides again over them too
                 try:
-                    existing = {**existing, **self._batch_get(found)}
+                    plan = plan.again({**existing, **self._batch_get(found)})
                 except APIError as e:
                     raise SinkError(self._write_message("read the tabs of", e)) from e
-            changed = self._changes(tables, existing)
+                existing = plan.existing
+            changed = self._changes(plan)
 
-        edited = self._edited_during_run()
         structure = self._structure(changed)
         if structure:
             reply = self._write_call("update the layout of", self.http.batch_update, self.spreadsheet_id,
@@ -358,15 +355,17 @@ class GoogleSheetSink:
                              body={"ranges": clears})
 
         self._owned.update({p.table.title: p.width for p in changed})
-        self._after_write(changed, existing, edited)
+        self._after_write(changed, existing)
         self._save_cache()
         log.info("wrote the master Google Sheet: %d tab(s) changed (%s); %d row block(s), %d clear(s)",
                  len(changed), ", ".join(p.table.title for p in changed), len(data), len(clears))
         return len(changed)
 
-    def _changes(self, tables: Sequence[Table], existing: dict[str, list[list[Cell]]]) -> list[_Plan]:
-        merged = merge_all(tables, existing)
-        plans = [_plan(t, merged[t.title], existing.get(t.title) or [], self._owned.get(t.title)) for t in tables]
+    def _changes(self, plan: MasterWrite) -> list[_Plan]:
+        if not plan.writes:
+            return []
+        plans = [_plan(t, plan.rows[t.title], plan.existing.get(t.title) or [], self._owned.get(t.title))
+                 for t in plan.tables]
         return [p for p in plans if p.changed]
 
     def _needs_structure(self, changed: list[_Plan]) -> bool:

@@ -12,14 +12,12 @@ import logging
 import os
 import re
 import stat
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gsync.atomic import atomic_write, temporary_files
 from gsync.errors import SinkError
 from gsync.master.layout import Cell, Table
-from gsync.master.merge import merge_all, prepare, same_rows
 from gsync.master.tables import (
     CHECKBOX,
     SIGNATURES,
@@ -28,6 +26,7 @@ from gsync.master.tables import (
     find_renamed,
     renamed_notice,
 )
+from gsync.ports import LastRead, MasterWrite
 
 if TYPE_CHECKING:
     import openpyxl
@@ -55,7 +54,13 @@ class WorkbookSink:
         self.notices: list[str] = []  # Thai, for the sync log: tabs staff renamed or deleted
         self._renames: dict[str, str] = {}  # gsync title -> the title staff gave the tab
 
-    def read(self) -> dict[str, list[list[Cell]]]:
+    def last_read(self) -> LastRead:
+        return LastRead(copied=False, renamed=bool(self._renames), notices=tuple(self.notices))  # the file itself
+
+    def stored(self, value: Cell) -> Cell:
+        return _storable(value)
+
+    def read(self, *, fresh: bool = False) -> dict[str, list[list[Cell]]]:
         if not self.path.exists():
             return {}
         fast = _read_values(self.path)
@@ -93,15 +98,9 @@ class WorkbookSink:
                 log.warning("the master's tab %r was deleted; it is created again (what staff typed in it is gone)", mine)
         return out
 
-    def write(self, tables: Sequence[Table], existing: dict[str, list[list[Cell]]]) -> int:
-        tables = prepare(tables, existing, self.notices)
-        merged = {title: [[_storable(c) for c in row] for row in rows] for title, rows in merge_all(tables, existing).items()}
-        changed = [t.title for t in tables if not same_rows(merged[t.title], existing.get(t.title) or [])]
-        # Only the log would change: nothing to write. A caller that hands in nothing but
-        # append-only tabs (gsync remind's history) means them, and they are written.
-        only_logs = any(not t.append_only for t in tables) and not any(not t.append_only and t.title in changed for t in tables)
-        if (not changed or only_logs) and self.path.exists() and not self._renames:
-            return 0
+    def write(self, plan: MasterWrite) -> int:
+        """Write what the core decided (gsync/master/policy.py): gsync's tabs replaced whole."""
+        tables, merged, changed = plan.tables, plan.rows, plan.changed
         refuse_if_in_use(self.path)
         import openpyxl
         from openpyxl.packaging.custom import StringProperty

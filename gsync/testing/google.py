@@ -149,12 +149,17 @@ class FakeGoogle:
         account_email: str = SERVICE_ACCOUNT,
         clock: Callable[[], datetime] | None = None,
         drive_default_fields: bool = True,
+        sheet_edits_in_feed: bool = True,
     ):
         self.discovery = _discovery()
         self.ids = IdMaker(seed)
         self.account_email = account_email
         self.clock = clock or (lambda: datetime.now(UTC))
         self.drive_default_fields = drive_default_fields
+        # False: the worst case of Drive's lagging feed. An edit inside a Sheet (by staff, or by
+        # anyone through the Sheets API) never reaches Drive: no changes.list entry, no new
+        # version (real Drive reports them coalesced, minutes late).
+        self.sheet_edits_in_feed = sheet_edits_in_feed
         self._last_time: datetime | None = None
         self._lock = threading.RLock()
         self.drive = DriveState(self.ids, self._now, account_email)
@@ -863,6 +868,8 @@ class FakeGoogle:
     def _sheet_changed(self, sid: str, by_api: bool = False) -> None:
         if sid not in self.drive.files:
             self._register_sheet_in_drive(sid)
+        elif not self.sheet_edits_in_feed:
+            self.drive.get(sid).name = self.sheets.spreadsheets[sid].props["title"]
         else:
             self.drive.get(sid).name = self.sheets.spreadsheets[sid].props["title"]
             self.drive.touch(sid, modifier_email=self.account_email if by_api else STAFF_EDITOR)

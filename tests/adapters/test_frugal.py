@@ -64,8 +64,8 @@ def api_ids(calls: list[Any]) -> list[str]:
 
 def test_a_rerun_with_nothing_changed_costs_one_changes_list_and_one_responses_list(province):
     cold = sync(province, NOW)  # cold: reads and writes everything
-    # a writing run asks Drive once before writing (did anyone edit the master since the read?)
-    # and once after (the master's version, so the next run knows the change was its own write)
+    # a writing run asks Drive once after writing (the master's version, so the next run knows
+    # the change was its own write) and nothing before (issue 21: it reads the master itself)
     versions = [c for c in cold if c.id == "drive.files.get" and c.path_params.get("fileId") == province["sid"]]
     assert [c.query["fields"] for c in versions] == [["version,lastModifyingUser(me)"]]
     after_write = sync(province, NOW + dt.timedelta(hours=1))
@@ -82,7 +82,7 @@ def test_switched_off_a_writing_run_asks_drive_nothing_more_and_the_next_run_rea
                                   encoding="utf-8")
     cold = sync(province, NOW)
     assert [c for c in cold if c.id == "drive.files.get" and c.path_params.get("fileId") == province["sid"]] == []
-    assert api_ids(cold).count("drive.changes.list") == 0  # no guard before the write either
+    assert api_ids(cold).count("drive.changes.list") == 0
     after_write = sync(province, NOW + dt.timedelta(hours=1))
     assert api_ids(after_write) == ["drive.changes.list", "forms.forms.responses.list",
                                     "sheets.spreadsheets.values.batchGet"]
@@ -96,8 +96,10 @@ def test_the_rerun_after_a_writing_rerun_costs_two_requests_too(province):
     fake.drive_add_file("แม่ทะ ไตรมาส2.xlsx", synth.activity_xlsx("แม่ทะ", demo.PROVINCE, 2, rows),
                         province["folder"], created_time=NOW - dt.timedelta(days=1))
     wrote = sync(province, NOW + dt.timedelta(hours=2))
-    assert "sheets.spreadsheets.values.batchUpdate" in api_ids(wrote)
-    assert "sheets.spreadsheets.values.batchGet" not in api_ids(wrote)  # the copy from the cold run's write
+    # a run about to write reads the master itself, never the copy the feed vouched for (issue
+    # 21): the feed, the Form, the new file, the master, the rows written, the master's version
+    assert api_ids(wrote) == ["drive.changes.list", "drive.files.get", "drive.files.get", "forms.forms.responses.list",
+                              "sheets.spreadsheets.values.batchGet", "sheets.spreadsheets.values.batchUpdate"]
     before = fake.sheet_values(sid, TAB_REPORTS)
 
     after = sync(province, NOW + dt.timedelta(hours=3))

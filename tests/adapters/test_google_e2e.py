@@ -18,8 +18,8 @@ from click.testing import CliRunner
 
 from gsync import demo
 from gsync.cli import main
+from gsync.master.cells import same_rows
 from gsync.master.layout import KEY, TAB_LOG
-from gsync.master.merge import same_rows
 from gsync.sinks.workbook import WorkbookSink
 from gsync.testing.province import load_demo_into_fake, write_google_config
 

@@ -18,6 +18,7 @@ from gsync.config import parse_settings
 from gsync.errors import SinkError, SourceError
 from gsync.google.clients import SCOPES, GoogleClients
 from gsync.google.retry import RetryPolicy
+from gsync.master import policy
 from gsync.master.layout import KEY, NOTE, Table
 from gsync.master.tables import EXCUSED, STATUS_COLOURS, log_table
 from gsync.sinks.google_sheet import GoogleSheetSink, a1, grid_size
@@ -53,7 +54,7 @@ class Env:
         """One run: a new sink (like every gsync run), read, write, commit."""
         self.sink = GoogleSheetSink(self.google, self.settings, self.state)
         existing = self.sink.read()
-        n = self.sink.write(tables, existing)
+        n = policy.write(self.sink, tables, existing)
         self.state.commit()
         return n
 
@@ -271,7 +272,7 @@ def test_a_failed_write_is_a_sink_error_and_the_state_does_not_advance(env: Env)
     env.fake.inject(r"values\.batchUpdate$", 403, reason="forbidden", message="The caller does not have permission")
     existing = env.sink.read()
     with pytest.raises(SinkError) as e:
-        env.sink.write([status_table(district_rows(3))], existing)
+        policy.write(env.sink, [status_table(district_rows(3))], existing)
     assert "does not have permission" in str(e.value) and env.fake.account_email in str(e.value)
     env.state.discard()  # what sync.run does when write raises: nothing is committed
     env.fake.reset_log()

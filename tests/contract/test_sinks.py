@@ -5,6 +5,7 @@ on the next write, and district-typed text that starts with "=" is never a formu
 
 from __future__ import annotations
 
+from gsync.master import policy
 from gsync.master.layout import KEY, NOTE, Table
 from gsync.master.tables import EXCUSED
 from gsync.ports import MasterSink
@@ -35,7 +36,7 @@ def cell(row: list[object], i: int) -> object:
 
 def run(built: Built, sink: MasterSink, rows: list[list[object]]) -> int:
     """One gsync run's use of the sink: read what is there, write the merged tables."""
-    n = sink.write([table(rows)], sink.read())
+    n = policy.write(sink, [table(rows)], sink.read())
     built.state.commit()
     return n
 

@@ -15,6 +15,7 @@ from gsync.accounting import Accounting
 from gsync.config import parse_settings
 from gsync.google.clients import SCOPES, GoogleClients
 from gsync.google.retry import RetryPolicy
+from gsync.master import policy
 from gsync.master.layout import KEY, NOTE, TAB_REMINDERS, Table
 from gsync.master.tables import log_table
 from gsync.remind import history
@@ -45,7 +46,7 @@ SECOND = [sent("*|Q1|+7|line|" + LINE_A, LINE_A, at(2024, 12, 20, 8, 30))]
 def test_workbook_keeps_every_other_tab(tmp_path: Path) -> None:
     master = tmp_path / "master.xlsx"
     sink = WorkbookSink(master)
-    sink.write([status_table(), log_table(["2024-12-16T01:00:00+00:00", "16 ธ.ค. 2567 08:00", "สำเร็จ"])], {})
+    policy.write(sink, [status_table(), log_table(["2024-12-16T01:00:00+00:00", "16 ธ.ค. 2567 08:00", "สำเร็จ"])], {})
     wb = openpyxl.load_workbook(master)
     wb["สถานะรายงาน"]["D2"] = "โทรตามแล้ว"  # a staff note
     wb.create_sheet("ของเจ้าหน้าที่")["A1"] = "สรุปประชุม"
@@ -59,8 +60,8 @@ def test_workbook_keeps_every_other_tab(tmp_path: Path) -> None:
             w.close()
 
     before = tabs()
-    assert sink.write([history.table(FIRST, TZ)], sink.read()) == 1  # an append-only tab alone is written
-    sink.write([history.table(FIRST + SECOND, TZ)], sink.read())  # the first row again: not twice
+    assert policy.write(sink, [history.table(FIRST, TZ)], sink.read()) == 1  # an append-only tab alone is written
+    policy.write(sink, [history.table(FIRST + SECOND, TZ)], sink.read())  # the first row again: not twice
     after = tabs()
     assert {t: v for t, v in after.items() if t != TAB_REMINDERS} == before
     rows = after[TAB_REMINDERS]
@@ -69,7 +70,7 @@ def test_workbook_keeps_every_other_tab(tmp_path: Path) -> None:
         ("งาว", "หลังกำหนด 1 วัน", "Ua1…a1", "ส่งแล้ว"), ("งาว", "หลังกำหนด 1 วัน", "Ua1…a1", "ส่งแล้ว")]
     assert rows[1][1] == "16 ธ.ค. 2567 08:30" and rows[2][1] == "20 ธ.ค. 2567 08:30"
     # and the next sync (its own tables only) keeps the history
-    sink.write([status_table()], sink.read())
+    policy.write(sink, [status_table()], sink.read())
     assert tabs()[TAB_REMINDERS] == rows
 
 
@@ -90,7 +91,7 @@ class Google:
     def run(self, tables: list[Table], state: State) -> int:
         """One run: a fresh sink, read, write, commit (as gsync sync and gsync remind do)."""
         sink = GoogleSheetSink(self.google, self.settings, state)
-        n = sink.write(tables, sink.read())
+        n = policy.write(sink, tables, sink.read())
         state.commit()
         return n
 

@@ -25,6 +25,7 @@ CORE = [
     "sync", "ports",
     "parse", "parse.fingerprint", "parse.grid", "parse.lessons", "parse.sniff", "parse.table",
     "master", "master.layout", "master.tables", "master.merge", "master.collection_tabs", "master.render",
+    "master.cells", "master.policy",
 ]
 # What the core may import from gsync besides itself: the package (its version) and the
 # validated settings (config.py is where a config file is read; the core only gets Settings).
@@ -251,3 +252,24 @@ def test_an_import_through_a_shim_is_caught(tmp_path: Path) -> None:
     p = tmp_path / "example.py"
     p.write_text("from gsync.master.tables import KEY, staff_input\n", encoding="utf-8")
     assert shim_imports(p) == ["example.py:1 imports KEY through gsync.master.tables; it lives in gsync.master.layout"]
+# The merge policy is the core's (issue 22): a sink reads tables and writes what it is given.
+POLICY = ("gsync.master.policy", "gsync.master.merge")
+SINKS = ["sinks", *sorted(f"sinks.{p.stem}" for p in ROOT.joinpath("sinks").glob("*.py") if p.stem != "__init__")]
+
+
+def policy_imports(module: str, source: str) -> list[str]:
+    return [f"{module}:{line} imports {name}" for line, name in _imports(module, ast.parse(source))
+            if any(name == p or name.startswith(p + ".") for p in POLICY)]
+
+
+@pytest.mark.parametrize("module", SINKS)
+def test_a_sink_imports_no_merge_policy(module: str) -> None:
+    assert policy_imports(module, _path(module).read_text(encoding="utf-8")) == []
+
+
+def test_a_sink_importing_the_merge_policy_is_caught() -> None:
+    assert "sinks.google_sheet" in SINKS and "sinks.workbook" in SINKS
+    assert policy_imports("sinks.workbook", "from gsync.master.merge import merge_all\n") == [
+        "sinks.workbook:1 imports gsync.master.merge"]
+    assert policy_imports("sinks.google_sheet", "def f():\n    from ..master import policy\n") == [
+        "sinks.google_sheet:2 imports gsync.master.policy"]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from gsync.master.cells import same_rows
 from gsync.master.layout import Table
-from gsync.master.merge import merge, orphaned_notes, same_rows
+from gsync.master.merge import merge, orphaned_notes
 
 
 def table(rows: list[list], staff: list[str] | None = None, append_only: bool = False) -> Table:
