@@ -21,6 +21,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gsync.atomic import atomic_write
 from gsync.master.tables import STATUS_COLOURS
 
 A4_W, A4_H, MARGIN = 210.0, 297.0, 15.0
@@ -249,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
 
     poster.require_extra()
     pdf = render(args.source.read_text(encoding="utf-8"))
-    poster._atomic_write(args.out, pdf)
+    atomic_write(args.out, pdf)
     print(f"wrote {args.out}")
     if args.png:
         render_png(pdf, args.png)

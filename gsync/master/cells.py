@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from gsync.master.tables import Cell, as_text
+from gsync.master.layout import Cell
+from gsync.master.tables import as_text
 
 
 def norm(v: Cell) -> Cell:

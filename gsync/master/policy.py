@@ -15,9 +15,8 @@ import dataclasses
 from collections.abc import Callable, Sequence
 
 from gsync.master.cells import same_rows
-from gsync.master.layout import Table
+from gsync.master.layout import Cell, Table
 from gsync.master.merge import merge_all, prepare
-from gsync.master.tables import Cell
 from gsync.ports import MasterSink, MasterWrite, Tabs
 
 
