@@ -21,6 +21,8 @@ log = logging.getLogger(__name__)
 def _norm(v: Cell) -> Cell:
     """Compare cells as a sheet stores them: integral floats are ints, None is empty, and a date
     as staff read it (a workbook's date cell and the Google Sheet's BE text are the same date)."""
+    if type(v) is str:  # most cells: first, as every rerun compares every cell
+        return v
     if v is None:
         return ""
     if isinstance(v, bool):
