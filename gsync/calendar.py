@@ -26,8 +26,6 @@ import functools
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-import holidays
-
 __all__ = [
     "BE_OFFSET",
     "QUARTERS",
@@ -130,14 +128,28 @@ def _thai_public_holidays(year: int) -> frozenset[date]:
     known = _REMEMBERED.get(year)
     if known is not None:
         return known
+    import holidays  # 50 ms: only when the state has not kept this year's holidays
+
     return frozenset(holidays.Thailand(years=year))
+
+
+def holidays_version() -> str:
+    """The installed `holidays` package's version (without importing it, when it is installed)."""
+    from gsync import dist_version
+
+    found = dist_version("holidays")
+    if found is None:
+        import holidays
+
+        found = str(holidays.__version__)
+    return found
 
 
 def holidays_seen() -> dict[str, object]:
     """The public holidays of every year this process has looked at, with the version of the
     ``holidays`` package that computed them, as JSON-ready data for `remember_holidays`."""
     years = {year: _thai_public_holidays(year) for year in sorted(set(_REMEMBERED) | _LOOKED_UP)}
-    return {"holidays": holidays.__version__,
+    return {"holidays": holidays_version(),
             "years": {str(y): sorted(d.isoformat() for d in days) for y, days in years.items()}}
 
 
@@ -145,7 +157,7 @@ def remember_holidays(saved: object) -> None:
     """Take the holidays an earlier run computed (`holidays_seen`), when the same version of the
     ``holidays`` package computed them; anything else (another version, a damaged value) is
     ignored and the package is asked again."""
-    if not isinstance(saved, dict) or saved.get("holidays") != holidays.__version__:
+    if not isinstance(saved, dict) or saved.get("holidays") != holidays_version():
         return
     years = saved.get("years")
     if not isinstance(years, dict):

@@ -29,12 +29,16 @@ from typing import Any
 
 import click
 
-from gsync import thai
-from gsync.config import ConfigError, Settings, check_paths, load_settings
-from gsync.errors import GsyncError
-from gsync.master.layout import STATUS_LABELS
-from gsync.master.tables import REVIEW_LABELS
-from gsync.sync import SyncResult
+# gsync uses no pydantic plugin: not scanning every installed package's entry points for one
+# saves ~20 ms of every start (pydantic's documented switch; an operator's own setting wins)
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
+from gsync import thai  # noqa: E402 - after the switch above
+from gsync.config import ConfigError, Settings, check_paths, load_settings  # noqa: E402
+from gsync.errors import GsyncError  # noqa: E402
+from gsync.master.layout import STATUS_LABELS  # noqa: E402
+from gsync.master.tables import REVIEW_LABELS  # noqa: E402
+from gsync.sync import SyncResult  # noqa: E402
 
 log = logging.getLogger("gsync")
 

@@ -15,8 +15,6 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-import holidays
-
 import gsync
 from gsync import calendar, parse
 from gsync.accounting import Accounting
@@ -429,4 +427,4 @@ def _log_row(settings: Settings, result: SyncResult, now: dt.datetime) -> list: 
 def versions() -> str:
     """gsync's and the holidays package's versions, for the sync log: a deadline the holidays
     package moved (a new in-lieu day) can be traced to the upgrade that moved it."""
-    return f"gsync {gsync.__version__} · holidays {holidays.__version__}"
+    return f"gsync {gsync.__version__} · holidays {calendar.holidays_version()}"

@@ -21,9 +21,6 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 
-from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
-
 # The Thai calendar vocabulary has one home, calendar.py; re-exported here for the text parsers.
 from gsync import vocab
 from gsync.calendar import BE_OFFSET, THAI_MONTHS_FULL, THAI_MONTHS_SHORT
@@ -258,6 +255,8 @@ def match_name(text: object, choices: Mapping[str, Iterable[str]] | Iterable[str
     if key in index:
         hit = index[key]
         return next(iter(hit)) if len(hit) == 1 else None
+    from rapidfuzz.distance import Levenshtein  # imported only when a name is not exact
+
     best_distance: int | None = None
     best: set[str] = set()
     for k, canonicals in index.items():
@@ -324,6 +323,7 @@ def _match_term(text: object, vocab: Mapping[str, Iterable[str]], *, contain: bo
 
 
 def _fuzzy_term(key: str, index: dict[str, set[str]]) -> str | None:
+    from rapidfuzz import fuzz  # imported only when a term is not exact
     best_score = 0.0
     best: set[str] = set()
     for k, canonicals in index.items():

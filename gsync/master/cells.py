@@ -15,6 +15,8 @@ from gsync.master.tables import as_text
 def norm(v: Cell) -> Cell:
     """Compare cells as a sheet stores them: integral floats are ints, None is empty, and a date
     as staff read it (a workbook's date cell and the Google Sheet's BE text are the same date)."""
+    if type(v) is str:  # most cells: first, as every rerun compares every cell
+        return v
     if v is None:
         return ""
     if isinstance(v, bool):

@@ -15,8 +15,6 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from rapidfuzz import fuzz, process
-
 from gsync import thai, vocab
 from gsync.config import Settings
 from gsync.messages import problem
@@ -124,6 +122,11 @@ class FieldIndex:
             for f, score in self.exact.get(key, ()):
                 out[f] = score
             if len(key) <= 60:
+                from rapidfuzz import (  # imported when a file is parsed, not on every start
+                    fuzz,
+                    process,
+                )
+
                 for _, score, i in process.extract(
                     key, self.keys, scorer=fuzz.ratio, processor=None, score_cutoff=FUZZY_MIN, limit=None
                 ):

@@ -9,8 +9,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from rapidfuzz import fuzz, process
-
 from gsync.errors import ConfigMismatch
 
 
@@ -27,6 +25,8 @@ def check_same_form(where: object, matched: int, expected: int, what: str) -> No
 
 def missing_question(where: object, field: str, title: str, titles: list[str]) -> str:
     """The one-line error for a configured question the Form lacks, naming the closest title."""
+    from rapidfuzz import fuzz, process  # only when a question is missing
+
     best = process.extractOne(title, titles, scorer=fuzz.ratio, processor=None)
     hint = f' The closest question is "{best[0]}": if it was renamed, set [form.questions] {field} = "{best[0]}".' if best and best[1] >= 50 else ""
     return (

@@ -163,8 +163,13 @@ def _add_a_new_report(config: Path) -> None:
     src = next(p for p in sorted(inbox.rglob("*.xlsx")))
     new = inbox / "ไฟล์ใหม่ที่ไม่มีใครรู้จัก.xlsx"
     shutil.copy(src, new)
-    arrived = dt.datetime.fromisoformat(NOW).timestamp() - 3600  # before NOW: a run as of NOW sees it
-    os.utime(new, (arrived, arrived))
+    _arrived_before_now(new)
+
+
+def _arrived_before_now(path: Path) -> None:
+    """A file dropped in by a test arrived before NOW: a run as of NOW sees only what had arrived."""
+    arrived = dt.datetime.fromisoformat(NOW).timestamp() - 3600
+    os.utime(path, (arrived, arrived))
 
 
 @pytest.mark.parametrize("lock_name", [".~lock.master.xlsx#", "~$master.xlsx"], ids=["libreoffice", "excel"])
@@ -223,6 +228,7 @@ def test_exit_4_only_for_what_is_new_since_the_last_run(synced: Path) -> None:
     assert code == 0, out  # the same two unplaceable files as the last run: no alert
     assert "needs attention: 2 item(s) gsync could not read or place, 0 new since the last run" in out
     (synced.parent / "inbox" / "รูปงาน.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    _arrived_before_now(synced.parent / "inbox" / "รูปงาน.xlsx")
     code, out, _ = invoke("sync", "--config", str(synced), "--now", NOW)
     assert code == 4
     assert "needs attention: 3 item(s) gsync could not read or place, 1 new since the last run" in out
@@ -274,6 +280,7 @@ def test_cron_gets_one_line_per_stage_and_a_terminal_gets_a_bar(tmp_path: Path) 
     leader, follower = os.openpty()
     try:
         (config.parent / "inbox" / "ใหม่.csv").write_text("x\n", encoding="utf-8")
+        _arrived_before_now(config.parent / "inbox" / "ใหม่.csv")
         done = _gsync_sync(config, follower)
         os.close(follower)
         screen = b""
