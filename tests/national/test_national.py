@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 
 from tests.national.support import (
-    at, build_phrae, gsync, lampang_demo, national_config, national_json, province_config, put, status_rates,
+    at,
+    build_phrae,
+    gsync,
+    lampang_demo,
+    national_config,
+    national_json,
+    province_config,
+    put,
+    status_rates,
     status_reports,
 )
 
