@@ -157,11 +157,13 @@ def decide(found: Clues, item: Incoming) -> Decision:
     if district is None or quarter is None:
         return Decision(district, quarter, reason, [])
     name = item.ref.name
+    # the messages read "the file says {found}, but {where} says {used}": `found` is the most
+    # trusted clue (the one gsync goes by), `where` and `used` the other place and what it says
     problems = [
-        problem("district_conflict", source=name, found=other, where=where, used=district)
+        problem("district_conflict", source=name, found=district, where=where, used=other)
         for other, where in found.district[1:] if other != district
     ][:1] + [
-        problem("quarter_conflict", source=name, found=other, where=where, used=quarter)
+        problem("quarter_conflict", source=name, found=quarter, where=where, used=other)
         for other, where in found.quarter[1:] if other != quarter and where != WHERE_DATES
     ][:1]
     return Decision(district, quarter, "", problems)

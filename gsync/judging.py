@@ -362,7 +362,7 @@ def _claim_for_collection(
     bucket = coll_buckets[(c.id, district, quarter)]
     bucket.files.append(item)
     bucket.problems.extend([
-        problem("district_conflict", source=item.ref.name, found=other, where=where, used=district)
+        problem("district_conflict", source=item.ref.name, found=district, where=where, used=other)
         for other, where in found.district[1:] if other != district
     ][:1])
     return None
