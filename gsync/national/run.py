@@ -27,6 +27,7 @@ class NationalResult:
     intake: Intake
     figures: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     publications: list[Publication] = field(default_factory=list)
+    loads: int = 0  # BigQuery load jobs this run started
 
 
 def source_for(settings: NationalSettings) -> Source:
@@ -46,6 +47,9 @@ def run(settings: NationalSettings, now: dt.datetime, *, source: Source | None =
     got = intake(source or source_for(settings), nat.cache, codes)
     pubs = [p for p in got.publications if nat.fiscal_year is None or p.fiscal_year == nat.fiscal_year]
     files = {t: [p.files[t] for p in pubs if t in p.files] for t in ("reports", "activities", "centres")}
+    loads = 0
+    if settings.bigquery is not None and engine is None:
+        loads, engine = _bigquery(settings, got)
     key = _figures_key(nat.cache, nat.fiscal_year, engine)
     figures = _cached_figures(nat.cache, key) if not got.changed else None
     if figures is None:
@@ -58,10 +62,33 @@ def run(settings: NationalSettings, now: dt.datetime, *, source: Source | None =
                 eng.close()
         _save_figures(nat.cache, key, figures)
     doc = document(settings, now, pubs, figures, got, codes)
-    return NationalResult(doc, got, figures, pubs)
+    return NationalResult(doc, got, figures, pubs, loads)
 
 
 FIGURES = "figures.json"
+
+
+def _bigquery(settings: NationalSettings, got: Intake) -> tuple[int, Engine | None]:
+    """Load what is new into BigQuery; the engine to compute with when `engine = "bigquery"`.
+    A failed load with the in-process engine is one problem line (exit 4), the figures still come."""
+    from google.api_core import exceptions
+
+    from gsync.national.bigquery import BigQueryEngine, BigQueryStore, store_error
+
+    cfg = settings.bigquery
+    assert cfg is not None
+    try:
+        store = BigQueryStore(cfg)
+        loads = store.sync(settings.national.cache, got.files)
+    except exceptions.GoogleAPICallError as e:
+        err = store_error(e, cfg)
+        if cfg.engine == "bigquery":
+            raise err from None
+        got.problems.append({"province_code": "", "file": f"bigquery:{cfg.project}.{cfg.dataset}", "reason": str(err)})
+        return 0, None
+    if loads:
+        log.info("bigquery: %d load job(s) into %s.%s", loads, cfg.project, cfg.dataset)
+    return loads, (BigQueryEngine(store, settings.national.fiscal_year) if cfg.engine == "bigquery" else None)
 
 
 def _figures_key(cache: Path, fiscal_year: int | None, engine: Engine | None) -> str | None:
