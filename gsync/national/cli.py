@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from gsync.config import ConfigError
 from gsync.national.config import load_national
 from gsync.national.run import NationalResult, run
 
@@ -20,7 +21,19 @@ EXIT_ATTENTION = 4
 
 
 def national(config_path: Path, now_text: str | None, as_json: bool, *, parse_now: Callable[..., dt.datetime]) -> int:
+    try:
+        import duckdb  # noqa: F401
+        import pyarrow  # noqa: F401
+    except ImportError as e:
+        raise ConfigError(f"gsync national needs the national extra ({e.name} is missing): run  "
+                          ".venv/bin/pip install -e '.[national]'") from None
     settings = load_national(config_path)
+    if settings.bigquery is not None:
+        try:
+            from google.cloud import bigquery  # noqa: F401
+        except ImportError:
+            raise ConfigError("[bigquery] needs the bigquery extra: run  .venv/bin/pip install -e "
+                              "'.[national,bigquery]'") from None
     now = parse_now(now_text, settings.national)
     result = run(settings, now)
     for p in result.document["problems"]:

@@ -163,7 +163,7 @@ def document(settings: NationalSettings, now: dt.datetime, pubs: list[Publicatio
                 "deadline": _date(r["deadline"]).isoformat(), "days_late": (today - _date(r["deadline"])).days}
                for r in figures["missing"]]
     expected = {c: codes.provinces.get(c, c) for c in nat.provinces} if nat.provinces else codes.department_provinces()
-    years = sorted({p.fiscal_year for p in pubs}) or ([nat.fiscal_year] if nat.fiscal_year else [])
+    years: list[int | None] = [*sorted({p.fiscal_year for p in pubs})] or [nat.fiscal_year]  # None: no year yet
     published = {(p.fiscal_year, p.code) for p in pubs}
     unpublished = [{"fiscal_year": fy, "province_code": c, "province": n}
                    for fy in years for c, n in sorted(expected.items()) if (fy, c) not in published]
