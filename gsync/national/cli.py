@@ -21,12 +21,12 @@ EXIT_ATTENTION = 4
 
 
 def national(config_path: Path, now_text: str | None, as_json: bool, *, parse_now: Callable[..., dt.datetime]) -> int:
-    try:
-        import duckdb  # noqa: F401
-        import pyarrow  # noqa: F401
-    except ImportError as e:
-        raise ConfigError(f"gsync national needs the national extra ({e.name} is missing): run  "
-                          ".venv/bin/pip install -e '.[national]'") from None
+    import importlib.util
+
+    for module in ("duckdb", "pyarrow"):  # found, not imported: a run with nothing new needs neither
+        if importlib.util.find_spec(module) is None:
+            raise ConfigError(f"gsync national needs the national extra ({module} is missing): run  "
+                              ".venv/bin/pip install -e '.[national]'")
     settings = load_national(config_path)
     if settings.bigquery is not None:
         try:

@@ -28,6 +28,7 @@ class NationalResult:
     figures: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     publications: list[Publication] = field(default_factory=list)
     loads: int = 0  # BigQuery load jobs this run started
+    figures_key: str | None = None  # what the figures were computed from (None: not kept)
 
 
 def source_for(settings: NationalSettings) -> Source:
@@ -62,7 +63,7 @@ def run(settings: NationalSettings, now: dt.datetime, *, source: Source | None =
                 eng.close()
         _save_figures(nat.cache, key, figures)
     doc = document(settings, now, pubs, figures, got, codes)
-    return NationalResult(doc, got, figures, pubs, loads)
+    return NationalResult(doc, got, figures, pubs, loads, key)
 
 
 FIGURES = "figures.json"

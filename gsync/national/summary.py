@@ -130,11 +130,13 @@ def write_summary(settings: NationalSettings, result: Any, now: dt.datetime) -> 
     """Write the workbook when what it shows changed; True when written."""
     assert settings.sheet is not None and settings.sheet.path is not None
     path = settings.sheet.path
-    content = tabs(settings, result.document, result.figures, now)
-    digest = hashlib.sha256(json.dumps(content, default=str, ensure_ascii=False).encode()).hexdigest()
+    # what the workbook shows: the figures (by their key, when kept) and the document (stale flags, days late)
+    shown = [result.figures_key or result.figures, {k: v for k, v in result.document.items() if k != "as_of"}, str(path)]
+    digest = hashlib.sha256(json.dumps(shown, default=str, ensure_ascii=False).encode()).hexdigest()
     mark = settings.national.cache / "summary.sha256"
     if path.exists() and mark.exists() and mark.read_text(encoding="utf-8").strip() == digest:
         return False
+    content = tabs(settings, result.document, result.figures, now)
     wb = build(settings, content, result.document, now)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
