@@ -38,6 +38,9 @@ def national(config_path: Path, now_text: str | None, as_json: bool, *, parse_no
     result = run(settings, now)
     for p in result.document["problems"]:
         click.echo(f"gsync: national: {p['file']}: {p['reason']}", err=True)
+    if settings.sheet is not None and settings.sheet.spreadsheet_id is not None:
+        log.warning("the national summary is a workbook for now: [sheet] spreadsheet_id is not written; "
+                    "set [sheet] path = \"national.xlsx\" (or open the workbook in Google Sheets)")
     if settings.sheet is not None and settings.sheet.path is not None:
         from gsync.national.summary import write_summary
 
