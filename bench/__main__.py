@@ -4,6 +4,7 @@
     python -m bench --quick    # Lampang scenarios, the naive baseline and parse speed (about 1 min)
     python -m bench --strict   # exit 1 when a target fails (default: always 0)
     python -m bench --only lampang-nochange,naive-lampang   # a subset of the scenarios
+    python -m bench --only rollup-nochange,rollup-publish   # the national roll-up (bench/rollup.py)
 
 Scenarios run as `python -m bench.scenario NAME --out FILE.json` (see bench/scenario.py), two
 at a time by default (`--jobs`), then each peak-RSS run alone; parse speed runs first, alone,
@@ -31,7 +32,9 @@ WRITE_QUOTA, READ_QUOTA = 60, 60  # as in bench.harness (not imported: this proc
 QUICK = ["lampang-cold", "lampang-nochange", "lampang-upload", "naive-lampang",
          "offline-nochange"]
 FULL = ["national", "lampang-cold", "lampang-nochange", "lampang-upload",
-        "nakhon-ratchasima", "naive-lampang", "offline-nochange"]
+        "nakhon-ratchasima", "naive-lampang", "offline-nochange", "rollup-nochange", "rollup-publish"]
+ALONE = {"rollup-nochange"}  # the national roll-up's wall time: measured with nothing else running
+ROLLUP_COLD_S, ROLLUP_RSS_MB, ROLLUP_NOCHANGE_S = 10, 400, 1  # issue 18, on 2 cores
 TIME_CMD = '`/usr/bin/time -f "%U %S %M"`'
 OFFLINE_CPU_S, OFFLINE_RSS_MB = 0.3, 90  # the offline no-change rerun in a fresh process (issue 13)
 RSS = {"lampang-cold", "lampang-nochange", "lampang-upload", "nakhon-ratchasima"}
@@ -135,7 +138,7 @@ def _scenarios(args: argparse.Namespace, only: set[str], out_dir: Path, seed: li
         extra = list(seed)
         if s == "national":
             extra += ["--modes", args.national_modes, "--per-tambon", str(args.per_tambon)]
-        jobs.append((s, extra, ""))
+        (alone if s in ALONE else jobs).append((s, extra, ""))
         if s in RSS:
             alone.append((s, [*seed, "--rss"], "+rss"))
     for batch, workers in ((jobs, max(1, args.jobs)), (alone, 1)):
@@ -318,6 +321,7 @@ def render(results: dict[str, dict[str, Any]], machine: dict[str, Any], *, quick
     if nat:
         _national_rows(rep, nat)
     rep.lines.append("")
+    _rollup_section(rep)
     if rep.notes:
         rep.lines += [*rep.notes, ""]
     _naive_section(rep)
@@ -332,6 +336,43 @@ def render(results: dict[str, dict[str, Any]], machine: dict[str, Any], *, quick
         if any(not v["pass"] for v in verdicts) else "Targets: all PASS.",
     ]
     return "\n".join(rep.lines), verdicts
+
+
+def _rollup_section(rep: _Report) -> None:
+    """The national roll-up (bench/rollup.py): `gsync national` over a synthetic nation, and a
+    province's publication through Drive."""
+    r, p = rep.results.get("rollup-nochange"), rep.results.get("rollup-publish")
+    if not r and not p:
+        return
+    rep.lines += ["| national roll-up | measured | targets |", "|---|---|---|"]
+    if r:
+        n = r["nation"]
+        rep.lines.append(
+            f"| `gsync national --json`, cold: {n['provinces']} provinces, {n['districts']} districts, {n['centres']:,} "
+            f"centres, 5 fiscal years, {n['activities']:,} activity rows ({n['files']} files) | {r['cold_s']:.1f} s, "
+            f"{r['cold_rss_mb']} MB | "
+            + "; ".join([rep.target("rollup cold", f"<= {ROLLUP_COLD_S} s", r["cold_s"] <= ROLLUP_COLD_S, f"{r['cold_s']} s"),
+                         rep.target("rollup cold", f"<= {ROLLUP_RSS_MB} MB", r["cold_rss_mb"] <= ROLLUP_RSS_MB,
+                                    f"{r['cold_rss_mb']} MB")]) + " |")
+        rep.lines.append(
+            f"| the same, nothing new | {r['nochange_s']:.2f} s, {r['nochange_downloads']} downloads, "
+            f"{r['nochange_taken_in']} taken in, workbook {'rewritten' if r['nochange_workbook_written'] else 'untouched'} | "
+            + "; ".join([rep.target("rollup nothing new", f"<= {ROLLUP_NOCHANGE_S} s", r["nochange_s"] <= ROLLUP_NOCHANGE_S,
+                                    f"{r['nochange_s']} s"),
+                         rep.target("rollup nothing new", "0 downloads, 0 writes",
+                                    r["nochange_downloads"] == 0 and not r["nochange_workbook_written"],
+                                    str(r["nochange_downloads"]))]) + " |")
+    if p:
+        rep.lines.append(
+            f"| a province's publication through Drive (demo province): first {p['first_requests']} requests "
+            f"({p['first_uploads']} uploads); nothing changed {p['nochange_requests']}; one table changed "
+            f"{p['one_table_requests']} ({p['one_table_uploads']} upload) | | "
+            + "; ".join([rep.target("publication", "0 requests when nothing changed", p["nochange_requests"] == 0,
+                                    str(p["nochange_requests"])),
+                         rep.target("publication", "1 upload per changed table",
+                                    p["one_table_requests"] == 1 and p["one_table_uploads"] == 1,
+                                    str(p["one_table_requests"]))]) + " |")
+    rep.lines.append("")
 
 
 def _lampang_rows(rep: _Report) -> None:

@@ -2,6 +2,7 @@
 
 Scenarios: lampang-cold, lampang-nochange (the rerun right after the cold, writing run),
 lampang-upload, nakhon-ratchasima, national,
+rollup-cold, rollup-nochange, rollup-publish (the national roll-up, bench/rollup.py),
 naive-lampang, parse-speed, offline-nochange (the offline demo's rerun, each in a fresh process). Each prints nothing but a line on stderr and writes its numbers as
 JSON. Peak RSS: the kernel's high-water mark is reset (/proc/self/clear_refs) just before the
 measured sync, and `getrusage(RUSAGE_SELF).ru_maxrss` is read after it; the peak of the setup
@@ -436,6 +437,14 @@ def main(argv: list[str] | None = None) -> int:
         out = nakhon_ratchasima(args.seed)
     elif args.name == "national":
         out = national(args.seed, args.modes.split(","), args.per_tambon)
+    elif args.name in ("rollup-cold", "rollup-nochange"):
+        from bench.rollup import rollup
+
+        out = rollup(args.name.split("-", 1)[1], args.seed)
+    elif args.name == "rollup-publish":
+        from bench.rollup import publish_requests
+
+        out = publish_requests()
     elif args.name == "offline-nochange":
         out = offline_nochange()
     elif args.name == "naive-lampang":

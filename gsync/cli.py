@@ -365,14 +365,19 @@ def _self_command() -> str:
 def doctor_cmd(config_path: Path) -> None:
     """Check the config, the credentials and access to the Form, the Drive folder and the
     master (reads only). Exit 0 when every check passes, 1 otherwise."""
-    from gsync.doctor import format_checks, run_doctor
+    from gsync.doctor import Check, format_checks, run_doctor
+    from gsync.national.doctor import is_national_config, province_checks, run_national_doctor
 
-    settings = load_settings(config_path)
-    checks = run_doctor(settings, None)
+    ready = "gsync sync"
+    if is_national_config(config_path):  # the department's national.toml (docs/national.md)
+        checks, ready = run_national_doctor(config_path, Check), "gsync national"
+    else:
+        settings = load_settings(config_path)
+        checks = run_doctor(settings, None) + province_checks(settings, Check)
     for line in format_checks(checks):
         click.echo(line)
     failed = sum(1 for c in checks if not c.ok)
-    click.echo(f"\n{len(checks) - failed} passed, {failed} failed" + ("" if failed else ": ready for gsync sync"))
+    click.echo(f"\n{len(checks) - failed} passed, {failed} failed" + ("" if failed else f": ready for {ready}"))
     if failed:
         sys.exit(1)
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from gsync.config import ConfigError
 from gsync.national.config import load_national
 from gsync.national.run import NationalResult, run
 
@@ -20,11 +21,26 @@ EXIT_ATTENTION = 4
 
 
 def national(config_path: Path, now_text: str | None, as_json: bool, *, parse_now: Callable[..., dt.datetime]) -> int:
+    import importlib.util
+
+    for module in ("duckdb", "pyarrow"):  # found, not imported: a run with nothing new needs neither
+        if importlib.util.find_spec(module) is None:
+            raise ConfigError(f"gsync national needs the national extra ({module} is missing): run  "
+                              ".venv/bin/pip install -e '.[national]'")
     settings = load_national(config_path)
+    if settings.bigquery is not None:
+        try:
+            from google.cloud import bigquery  # noqa: F401
+        except ImportError:
+            raise ConfigError("[bigquery] needs the bigquery extra: run  .venv/bin/pip install -e "
+                              "'.[national,bigquery]'") from None
     now = parse_now(now_text, settings.national)
     result = run(settings, now)
     for p in result.document["problems"]:
         click.echo(f"gsync: national: {p['file']}: {p['reason']}", err=True)
+    if settings.sheet is not None and settings.sheet.spreadsheet_id is not None:
+        log.warning("the national summary is a workbook for now: [sheet] spreadsheet_id is not written; "
+                    "set [sheet] path = \"national.xlsx\" (or open the workbook in Google Sheets)")
     if settings.sheet is not None and settings.sheet.path is not None:
         from gsync.national.summary import write_summary
 

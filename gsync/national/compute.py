@@ -7,26 +7,25 @@ engine's integer counts: the same double as the province's own `received / expec
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-_RECEIVED = "(NOT excused AND submitted_at IS NOT NULL)"
-
-RATES_SQL = f"""
+# "received" is (NOT excused AND submitted_at IS NOT NULL), written out in each line
+RATES_SQL = """
 SELECT fiscal_year, province_code, quarter,
   COUNT(*) AS districts,
   SUM(CASE WHEN NOT excused AND due THEN 1 ELSE 0 END) AS due,
   SUM(CASE WHEN NOT excused AND (submitted_at IS NOT NULL OR due) THEN 1 ELSE 0 END) AS expected,
-  SUM(CASE WHEN {_RECEIVED} THEN 1 ELSE 0 END) AS received,
-  SUM(CASE WHEN {_RECEIVED} AND timeliness = 'on_time' THEN 1 ELSE 0 END) AS on_time,
-  SUM(CASE WHEN {_RECEIVED} AND complete THEN 1 ELSE 0 END) AS complete,
-  SUM(CASE WHEN {_RECEIVED} AND review = 'accepted' THEN 1 ELSE 0 END) AS accepted,
-  SUM(CASE WHEN {_RECEIVED} AND review IN ('returned', 'resubmitted') THEN 1 ELSE 0 END) AS returned,
+  SUM(CASE WHEN NOT excused AND submitted_at IS NOT NULL THEN 1 ELSE 0 END) AS received,
+  SUM(CASE WHEN NOT excused AND submitted_at IS NOT NULL AND timeliness = 'on_time' THEN 1 ELSE 0 END) AS on_time,
+  SUM(CASE WHEN NOT excused AND submitted_at IS NOT NULL AND complete THEN 1 ELSE 0 END) AS complete,
+  SUM(CASE WHEN NOT excused AND submitted_at IS NOT NULL AND review = 'accepted' THEN 1 ELSE 0 END) AS accepted,
+  SUM(CASE WHEN NOT excused AND submitted_at IS NOT NULL AND review IN ('returned', 'resubmitted') THEN 1 ELSE 0 END) AS returned,
   MAX(CASE WHEN due THEN 1 ELSE 0 END) AS any_due,
   SUM(centres_active) AS centres_active,
   SUM(centres_expected) AS centres_expected
-FROM {{reports}}
+FROM {reports}
 WHERE kind = 'quarter'
 GROUP BY fiscal_year, province_code, quarter
 ORDER BY fiscal_year, province_code, quarter
@@ -68,7 +67,7 @@ class DuckDBEngine:
 
     name = "duckdb"
 
-    def __init__(self, files: dict[str, Sequence[Path]]) -> None:
+    def __init__(self, files: Mapping[str, Sequence[Path]]) -> None:
         import duckdb
 
         self.con = duckdb.connect(":memory:", config={"threads": 2})
@@ -78,13 +77,13 @@ class DuckDBEngine:
 
         for table in TABLES:
             paths = [str(p) for p in files.get(table, ())]
-            if paths:
-                self.con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet($files, union_by_name = true, hive_partitioning = false)"
-                                 .replace("$files", "[" + ", ".join("'" + p.replace("'", "''") + "'" for p in paths)
-                                          + "]"))
+            if paths:  # the path names the partition: its values must not replace the columns
+                rel = self.con.read_parquet(paths, union_by_name=True, hive_partitioning=False)
             else:  # an empty table of the right columns
-                cols = ", ".join(f"CAST(NULL AS {_duck_type(f.type)}) AS {f.name}" for f in schema(table))
-                self.con.execute(f"CREATE VIEW {table} AS SELECT {cols} WHERE false")
+                import pyarrow as pa
+
+                rel = self.con.from_arrow(pa.Table.from_pylist([], schema=schema(table)))
+            rel.create_view(table)
             self.sources[table] = table
 
     def query(self, which: str) -> list[dict[str, Any]]:
@@ -95,8 +94,3 @@ class DuckDBEngine:
     def close(self) -> None:
         self.con.close()
 
-
-def _duck_type(t: Any) -> str:
-    s = str(t)
-    return {"string": "VARCHAR", "int64": "BIGINT", "double": "DOUBLE", "bool": "BOOLEAN",
-            "date32[day]": "DATE"}.get(s, "TIMESTAMPTZ")

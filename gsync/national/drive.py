@@ -114,7 +114,6 @@ class DriveSource:
         self.root = root
         self.name = f"drive:{root}"
         self.downloads = 0
-        self._ids: dict[str, str] = {}
 
     @classmethod
     def from_settings(cls, settings: Any, root: str) -> DriveSource:
@@ -148,15 +147,13 @@ class DriveSource:
                 parent = (node.get("parents") or [None])[0]
             return None
 
-        out = []
+        found = []
         for r in rows:
-            if r["mimeType"] == FOLDER:
-                continue
-            rel = path(r)
+            rel = path(r) if r["mimeType"] != FOLDER else None
             if rel is not None:
-                self._ids[rel + "#" + r["id"]] = r["id"]
-                out.append(Listed(rel, f"{r.get('md5Checksum', '')}:{r['id']}"))
-        return sorted(out, key=lambda x: (x.rel, x.stamp))
+                found.append((rel, r.get("modifiedTime", ""), Listed(rel, f"{r.get('md5Checksum', '')}:{r['id']}")))
+        # two files at one path (Drive allows it): the newest is taken in last, so it is the one kept
+        return [item for _, _, item in sorted(found, key=lambda x: (x[0], x[1]))]
 
     def fetch(self, item: Listed) -> bytes:
         file_id = item.stamp.rsplit(":", 1)[1]

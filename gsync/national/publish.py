@@ -12,6 +12,7 @@ table is a new revision of the same file and an unchanged one is not sent at all
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -119,6 +120,13 @@ def after_sync(settings: Settings, result: SyncResult, now: dt.datetime, *, targ
         return 0  # nothing changed, nothing pending: not even pyarrow is imported
     try:
         written = _publish(settings, result, now, where, record if same_place else {}, target)
+    except ImportError as e:
+        log.warning("national publication needs the national extra (%s): run  .venv/bin/pip install -e "
+                    "'.[national]'; the master is written, the next sync tries again", e.name)
+        record["pending"] = True
+        with contextlib.suppress(OSError):
+            _save_record(path, record)
+        return 0
     except Exception as e:  # noqa: BLE001 - the master is written; this waits for the next sync
         log.debug("details", exc_info=True)
         log.warning("national publication to %s failed (%s: %s); the master is written, the next sync tries again",

@@ -76,6 +76,7 @@ class Intake:
     publications: list[Publication]
     problems: list[dict[str, str]]  # {"province_code", "file", "reason"}: one line each for the operator
     changed: bool  # something new was taken in since the last national run
+    files: dict[str, Any] = field(default_factory=dict)  # the cache's manifest: rel -> stamp, province, as_of
 
 
 def _load_manifest(cache: Path) -> dict[str, Any]:
@@ -115,7 +116,7 @@ def intake(source: Source, cache: Path, codes: Codes) -> Intake:
     problems += _claims(listed, files, source.name)
     if changed:
         _atomic_write(cache / MANIFEST, json.dumps({"files": files}, ensure_ascii=False, indent=1).encode())
-    return Intake(_publications(files, cache), problems, changed)
+    return Intake(_publications(files, cache), problems, changed, files)
 
 
 def _take(source: Source, item: Listed, cache: Path, codes: Codes, files: dict[str, Any],

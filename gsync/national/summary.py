@@ -130,11 +130,13 @@ def write_summary(settings: NationalSettings, result: Any, now: dt.datetime) -> 
     """Write the workbook when what it shows changed; True when written."""
     assert settings.sheet is not None and settings.sheet.path is not None
     path = settings.sheet.path
-    content = tabs(settings, result.document, result.figures, now)
-    digest = hashlib.sha256(json.dumps(content, default=str, ensure_ascii=False).encode()).hexdigest()
+    # what the workbook shows: the figures (by their key, when kept) and the document (stale flags, days late)
+    shown = [result.figures_key or result.figures, {k: v for k, v in result.document.items() if k != "as_of"}, str(path)]
+    digest = hashlib.sha256(json.dumps(shown, default=str, ensure_ascii=False).encode()).hexdigest()
     mark = settings.national.cache / "summary.sha256"
     if path.exists() and mark.exists() and mark.read_text(encoding="utf-8").strip() == digest:
         return False
+    content = tabs(settings, result.document, result.figures, now)
     wb = build(settings, content, result.document, now)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
@@ -151,6 +153,7 @@ def build(settings: NationalSettings, content: list[tuple[str, list[str], list[R
 
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
+    _named_styles(wb)
     local = now.astimezone(settings.national.tz)
     stamp = f"ข้อมูล ณ {thai.format_thai_date(local.date())} {local:%H:%M} น."
     for title, headers, rows, opts in content:
@@ -159,28 +162,65 @@ def build(settings: NationalSettings, content: list[tuple[str, list[str], list[R
     return wb
 
 
-def _sheet(ws: Any, headers: list[str], rows: list[Row], opts: dict[str, Any], stamp: str, stale_days: float) -> None:
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
+# One named style per kind of cell: a cell takes a name, not four style objects (openpyxl hashes
+# each object it is given: 75,000 cells of the whole country took a minute that way).
+_FILLS = {"stale": STALE, "never": NEVER, "notdue": NOT_DUE, "pct-good": GOOD, "header": HEADER_GREY}
+_FORMATS = {"pct": PCT, "pct-good": PCT, "date": DATE_FORMAT, "datetime": DATETIME_FORMAT, "int": "#,##0"}
+_STYLES = ("header", "body", "first", "pct", "pct-good", "date", "datetime", "int", "stale", "never", "notdue")
+_LABELS = {"ข้อมูลเก่า": "stale", "ยังไม่เคยส่งข้อมูล": "never", "ยังไม่ถึงกำหนด": "notdue"}
 
-    font, bold = Font(size=FONT_PT), Font(size=FONT_PT, bold=True)
+
+def _named_styles(wb: Any) -> None:
+    from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+
     thin = Side(style="thin", color="A6A6A6")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    fills = {c: PatternFill("solid", fgColor=c) for c in (STALE, NEVER, NOT_DUE, GOOD, HEADER_GREY)}
+    for name in _STYLES:
+        st = NamedStyle(name=f"gsync-{name}")
+        st.font = Font(size=FONT_PT, bold=name == "header")
+        st.border = border
+        st.alignment = (Alignment(wrap_text=True, vertical="center") if name == "header"
+                        else Alignment(vertical="top", horizontal="center" if name == "first" else None))
+        if name in _FILLS:
+            st.fill = PatternFill("solid", fgColor=_FILLS[name])
+        if name in _FORMATS:
+            st.number_format = _FORMATS[name]
+        wb.add_named_style(st)
+
+
+def _kind(value: Any, col: int, pct: set[int]) -> str:
+    if col == 0:
+        return "first"
+    if col in pct and isinstance(value, float):
+        return "pct-good" if value >= 1 else "pct"
+    if isinstance(value, dt.datetime):
+        return "datetime"
+    if isinstance(value, dt.date):
+        return "date"
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1000:
+        return "int"
+    if isinstance(value, str):
+        return _LABELS.get(value, "body")
+    return "body"
+
+
+def _sheet(ws: Any, headers: list[str], rows: list[Row], opts: dict[str, Any], stamp: str, stale_days: float) -> None:
+    from openpyxl.styles import PatternFill
+    from openpyxl.utils import get_column_letter
+
     ws.append(headers)
     for c in ws[1]:
-        c.font, c.fill, c.border = bold, fills[HEADER_GREY], border
-        c.alignment = Alignment(wrap_text=True, vertical="center")
+        c.style = "gsync-header"
     ws.row_dimensions[1].height = 33
+    pct = set(opts.get("pct", []))
     for row in rows:
         ws.append(row)
     for r in ws.iter_rows(min_row=2, max_row=len(rows) + 1):
         for c in r:
-            c.font, c.border = font, border
-            c.alignment = Alignment(vertical="top", horizontal="center" if c.column == 1 else None)
-            _format(c, opts, fills)
+            c.style = "gsync-" + _kind(c.value, c.column - 1, pct)
     for i, w in enumerate(opts.get("widths", []), start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
+    fills = {c: PatternFill("solid", fgColor=c) for c in (STALE, NEVER, NOT_DUE, GOOD)}
     _legend(ws, len(headers) + 1, stamp, stale_days, fills)
     ws.freeze_panes = "B2"
     if opts.get("chart") and rows:
@@ -196,26 +236,6 @@ def _sheet(ws: Any, headers: list[str], rows: list[Row], opts: dict[str, Any], s
     ws.oddHeader.center.text = "สรุประดับประเทศ: &A"
     ws.oddFooter.left.text = stamp
     ws.oddFooter.right.text = "หน้า &P/&N"
-
-
-def _format(c: Any, opts: dict[str, Any], fills: dict[str, Any]) -> None:
-    col = c.column - 1
-    if col in opts.get("pct", []) and isinstance(c.value, float):
-        c.number_format = PCT
-        if c.value >= 1:
-            c.fill = fills[GOOD]
-    elif isinstance(c.value, dt.datetime):
-        c.number_format = DATETIME_FORMAT
-    elif isinstance(c.value, dt.date):
-        c.number_format = DATE_FORMAT
-    elif isinstance(c.value, int) and not isinstance(c.value, bool) and c.value >= 1000 and col > 0:
-        c.number_format = "#,##0"  # not the fiscal year in the first column
-    if c.value == "ข้อมูลเก่า":
-        c.fill = fills[STALE]
-    elif c.value == "ยังไม่เคยส่งข้อมูล":
-        c.fill = fills[NEVER]
-    elif c.value == "ยังไม่ถึงกำหนด":
-        c.fill = fills[NOT_DUE]
 
 
 def _legend(ws: Any, col: int, stamp: str, stale_days: float, fills: dict[str, Any]) -> None:

@@ -583,11 +583,12 @@ def parse_multipart(body: bytes, content_type: str) -> tuple[dict[str, Any], byt
     parts = list(msg.iter_parts())
     if len(parts) != 2:
         raise ApiError(400, "Multipart upload must have exactly two parts: metadata and media.", "badContent")
+    head, media = parts[0].get_payload(decode=True), parts[1].get_payload(decode=True)
     try:
-        meta = json.loads(parts[0].get_payload(decode=True) or b"{}")
+        meta = json.loads(head if isinstance(head, bytes) else b"{}")
     except ValueError:
         raise ApiError(400, "Invalid JSON in the metadata part.", "parseError") from None
-    return meta, parts[1].get_payload(decode=True) or b""
+    return meta, media if isinstance(media, bytes) else b""
 
 
 def media_reply(data: bytes, mime: str, range_header: str | None) -> Reply:

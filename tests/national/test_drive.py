@@ -84,3 +84,22 @@ def test_the_national_run_reads_a_drive_folder_once_and_downloads_only_what_chan
     assert code == 0
     assert sum(1 for c in _api(fake) if c.query.get("alt") == ["media"]) == 1
     assert doc3["provinces"][0]["quarters"][1]["expected"] == 8
+
+
+def test_two_files_claiming_one_province_in_drive_are_named(google_server: tuple[Any, str], tmp_path: Path) -> None:
+    fake, base_url = google_server
+    root = fake.drive_add_folder("cdd-national")
+    creds = write_credentials(tmp_path, base_url)
+    config = build_phrae(tmp_path / "phrae", tmp_path / "unused")
+    _use_drive(config, root, base_url, creds)
+    gsync("sync", "--config", str(config), "--now", "2025-01-10T09:00:00+07:00")
+    [folder] = [f for f in fake.drive.files.values() if f.name == "province_code=54"]
+    [reports] = [f for f in fake.drive.files.values() if f.name == "reports.parquet"]
+    fake.drive_add_file("reports.parquet", reports.content or b"", folder.id)  # a second province's copy
+    national = tmp_path / "national.toml"
+    national.write_text(f'[national]\nfolder_id = "{root}"\n\n[google]\nendpoint = "{base_url}"\n'
+                        f'credentials = "{creds}"\n', encoding="utf-8")
+    code, doc, err = national_json(national, "2025-01-11T09:00:00+07:00")
+    assert code == 4
+    assert "fiscal_year=2568/province_code=54/reports.parquet: 2 publications claim this province code" in err
+    assert doc["provinces"][0]["quarters"][0]["received"] == 6
