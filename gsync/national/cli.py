@@ -35,6 +35,16 @@ def national(config_path: Path, now_text: str | None, as_json: bool, *, parse_no
             raise ConfigError("[bigquery] needs the bigquery extra: run  .venv/bin/pip install -e "
                               "'.[national,bigquery]'") from None
     now = parse_now(now_text, settings.national)
+    from gsync import runner
+
+    cache = settings.national.cache
+    cache.mkdir(parents=True, exist_ok=True)
+    # one national run at a time (the timer's and one by hand): the runner's lock, beside the cache
+    with runner.locked(cache / runner.LOCK_NAME):
+        return _run(settings, now, as_json)
+
+
+def _run(settings: Any, now: dt.datetime, as_json: bool) -> int:
     result = run(settings, now)
     for p in result.document["problems"]:
         click.echo(f"gsync: national: {p['file']}: {p['reason']}", err=True)

@@ -128,3 +128,29 @@ def test_json_is_one_document(two: dict[str, Path]) -> None:
     doc = json.loads(r.stdout)
     assert set(doc) >= {"as_of", "provinces", "nation", "missing"}
     assert doc["as_of"] == NATIONAL_NOW
+
+
+def test_a_second_national_run_waits_for_none_and_touches_nothing(two: dict[str, Path]) -> None:
+    """Two national runs at once (the timer's and one by hand) would write one cache and one
+    summary: the second is refused by the runner's lock (exit 3, one line) and writes nothing."""
+    import fcntl
+    import os
+
+    cache = two["national"].parent / ".gsync-national"
+    cache.mkdir()
+    fd = os.open(cache / "gsync.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    os.write(fd, b"pid 4242 since 2025-04-21 02:00:00Z")
+    try:
+        r = gsync("national", "--config", str(two["national"]), "--now", NATIONAL_NOW, "--json")
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+    assert r.exit_code == 3
+    assert r.stdout == ""
+    assert r.stderr.strip().splitlines() == [
+        "gsync: another gsync run is in progress (pid 4242 since 2025-04-21 02:00:00Z); this run did nothing. "
+        f"If no gsync is running, the lock {cache / 'gsync.lock'} is released automatically when it exits."]
+    assert sorted(p.name for p in cache.iterdir()) == ["gsync.lock"]
+    # once the other run is done, the same command runs
+    assert gsync("national", "--config", str(two["national"]), "--now", NATIONAL_NOW, "--json").exit_code == 0
