@@ -34,7 +34,7 @@ BKK = dt.timezone(dt.timedelta(hours=7))
 
 
 def generate(root: Path, seed: int = 1) -> dict[str, int]:
-    from gsync import calendar, vocab
+    from gsync import thai_calendar, vocab
     from gsync.national import SCHEMA_VERSION, codes, parquet, publish
 
     rnd = random.Random(seed)
@@ -47,7 +47,7 @@ def generate(root: Path, seed: int = 1) -> dict[str, int]:
     counts = {"provinces": len(provinces), "districts": len(districts), "centres": sum(per), "activities": 0,
               "reports": 0, "files": 0}
     for fy in YEARS:
-        due_dates = calendar.deadlines(fy)
+        due_dates = thai_calendar.deadlines(fy)
         as_of = dt.datetime(fy - 543, 9, 25, 9, tzinfo=BKK) if fy < YEARS[-1] else dt.datetime(fy - 543 - 1, 12, 20, 9, tzinfo=BKK)
         for pcode in sorted(provinces):
             pname = provinces[pcode]
@@ -62,7 +62,7 @@ def generate(root: Path, seed: int = 1) -> dict[str, int]:
                                     "level": "subdistrict", "lat": 15.0 + rnd.random(), "lon": 100.0 + rnd.random()})
                 for q in (1, 2, 3, 4):
                     deadline = due_dates[q]
-                    due = calendar.is_due(as_of, deadline, BKK)
+                    due = thai_calendar.is_due(as_of, deadline, BKK)
                     roll = rnd.random()
                     sent = roll < (0.93 if due else 0.05)
                     when = dt.datetime.combine(deadline - dt.timedelta(days=rnd.randint(-6, 10)), dt.time(10),
@@ -77,7 +77,7 @@ def generate(root: Path, seed: int = 1) -> dict[str, int]:
                                     "centres_active": len(ts) if sent else 0, "centres_expected": len(ts)})
                     if not sent:
                         continue
-                    start, _ = calendar.quarter_range(fy, q)
+                    start, _ = thai_calendar.quarter_range(fy, q)
                     for t in ts:
                         for k in range(ACTIVITIES_PER_CENTRE_QUARTER + len(t) % 2):
                             g = rnd.choice(("3.1", "3.2", "3.3"))

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple, TypeVar
 
-from gsync import calendar, fiscal, thai
+from gsync import fiscal, thai, thai_calendar
 from gsync.config import Settings
 from gsync.messages import problem
 from gsync.models import FileKind, FileRef, FormResponse, ParsedFile, Problem
@@ -111,7 +111,7 @@ def attribute_file(settings: Settings, item: Incoming, choices: dict[str, list[s
     if q:
         quarters.append(QuarterClue(q, WHERE_NAME))
     if parsed is not None and parsed.activities:
-        qs = {calendar.quarter_of(a.date) for a in parsed.activities if a.date}
+        qs = {thai_calendar.quarter_of(a.date) for a in parsed.activities if a.date}
         if len(qs) == 1:
             (afy, aq), = qs
             if afy == settings.fiscal_year:

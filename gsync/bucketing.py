@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from gsync import calendar, thai
+from gsync import thai, thai_calendar
 from gsync.attribution import (
     Clues,
     Incoming,
@@ -291,7 +291,7 @@ def quarter_of_receipt(settings: Settings, item: Incoming) -> int:
     """The quarter a file with no quarter clue counts for: the one it was received in (clamped
     to the fiscal year)."""
     local = item.ref.received_at.astimezone(settings.tz).date()
-    fy, q = calendar.quarter_of(local)
+    fy, q = thai_calendar.quarter_of(local)
     if fy < settings.fiscal_year:
         return 1
     if fy > settings.fiscal_year:

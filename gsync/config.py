@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from gsync import vocab
-from gsync.calendar import BE_OFFSET
+from gsync.thai_calendar import BE_OFFSET
 
 
 class ConfigError(Exception):
@@ -268,7 +268,7 @@ LESSON_FIELDS = ("reporter", "phone", "title", "problem", "place", "story", "ass
 
 
 class CollectionCfg(Section):
-    """A deliverable beyond the quarterly report (contract section 8), judged by gsync/collections.py."""
+    """A deliverable beyond the quarterly report (contract section 8), judged by gsync/collection_judging.py."""
 
     id: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", description="the key in JSON, e.g. centre_location")
     name: str
@@ -467,11 +467,11 @@ class Settings(Section):
 
     def quarter_choices(self) -> dict[int, str]:
         """The Form's quarter choices: configured, or derived from the fiscal year."""
-        from gsync import calendar
+        from gsync import thai_calendar
 
         if self.form is not None and self.form.quarter_choices:
             return dict(enumerate(self.form.quarter_choices, start=1))
-        return {q: calendar.quarter_label(self.fiscal_year, q) for q in calendar.QUARTERS}
+        return {q: thai_calendar.quarter_label(self.fiscal_year, q) for q in thai_calendar.QUARTERS}
 
     def uses_google(self) -> bool:
         return bool(

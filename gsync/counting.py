@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from gsync import calendar, thai
+from gsync import thai, thai_calendar
 from gsync.attribution import Incoming, stem_key
 from gsync.models import Activity, FileKind, ParsedFile, Problem
 
@@ -27,8 +27,8 @@ def timeliness_of(excused: bool, submitted: dt.datetime | None, deadline: dt.dat
     if excused:
         return "excused"
     if submitted is not None:
-        return "on_time" if calendar.is_on_time(submitted, deadline, tz) else "late"
-    return "missing" if calendar.is_due(now, deadline, tz) else "not_yet_due"
+        return "on_time" if thai_calendar.is_on_time(submitted, deadline, tz) else "late"
+    return "missing" if thai_calendar.is_due(now, deadline, tz) else "not_yet_due"
 
 
 def latest_versions(files: list[Incoming]) -> tuple[list[Incoming], list[Incoming]]:

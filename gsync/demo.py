@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from gsync import calendar, synth
+from gsync import synth, thai_calendar
 from gsync.errors import GsyncError
 
 BKK = ZoneInfo("Asia/Bangkok")
@@ -31,7 +31,7 @@ QUESTION_TITLES = [
     "ปัญหา/อุปสรรค", "ข้อเสนอแนะ",
 ]
 # "ไตรมาสที่ 1 (ต.ค. - ธ.ค. 2567)" ... as the Lampang Form's choices read (contract section 1).
-QUARTER_CHOICES = {q: calendar.quarter_label(FY, q) for q in calendar.QUARTERS}
+QUARTER_CHOICES = {q: thai_calendar.quarter_label(FY, q) for q in thai_calendar.QUARTERS}
 # Placeholder links for `gsync poster` on the demo (shaped like the real ones).
 DEMO_FORM_URL = "https://docs.google.com/forms/d/e/1FAIpQLSfGsyncDemoLampang2568-ExampleFormLinkOnly/viewform"
 DEMO_DISTRICT_ENTRY = 1554894512

@@ -1,7 +1,7 @@
 """Which fiscal year a Form's quarter answer names: a stale Form reused next year is caught.
 
 Pure functions of text and settings. The Form's choices are configured (`[form]
-quarter_choices`) or derived from the fiscal year (`calendar.quarter_label`): FY2569 asks
+quarter_choices`) or derived from the fiscal year (`thai_calendar.quarter_label`): FY2569 asks
 ``ไตรมาสที่ 1 (ต.ค. - ธ.ค. 2568)`` … ``ไตรมาสที่ 4 (ก.ค. - ก.ย. 2569)``. An answer that is one of
 the choices is that quarter. Any other answer is read for its quarter (`thai.parse_quarter`)
 and for a year: a year after ปีงบประมาณ / ปีงบ / FY is the fiscal year itself; any other
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from gsync import calendar, thai
+from gsync import thai, thai_calendar
 from gsync.config import Settings
 
 _FY_YEAR = re.compile(r"(?:ปีงบประมาณ|ปีงบ\.?|ปี\s*งบ|fy)\s*(?:พ\.?\s*ศ\.?)?\s*(\d{4}|\d{2})(?!\d)", re.I)
@@ -27,13 +27,13 @@ def answer_fiscal_year(text: str, quarter: int) -> int | None:
         y = int(m[1])
         if y < 100:
             return 2500 + y
-        return y if y > 2400 else y + calendar.BE_OFFSET
+        return y if y > 2400 else y + thai_calendar.BE_OFFSET
     years = [int(y) for y in _YEAR.findall(s)]
     if not years:
         return None
     y = years[-1]  # "ต.ค. 2567 - ธ.ค. 2567": the last year names the quarter's end
     if y < 2400:
-        y += calendar.BE_OFFSET
+        y += thai_calendar.BE_OFFSET
     return y + 1 if quarter == 1 else y
 
 

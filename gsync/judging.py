@@ -2,7 +2,7 @@
 
 Pure: takes what bucketing put in the report's bucket (the responses, the listed files with
 what was parsed out of them), what staff marked in the master, and `now`. Collections are
-judged beside it (gsync.collections); gsync.outcome judges them all.
+judged beside it (gsync.collection_judging); gsync.outcome judges them all.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from gsync import calendar, thai
+from gsync import thai, thai_calendar
 from gsync.attribution import Incoming, stem_key
 from gsync.bucketing import ReportBucket
 from gsync.config import DistrictCfg, Settings
@@ -106,7 +106,7 @@ def _check_activities(
     the rows (sub-district names made canonical), the sub-districts active, and the problems."""
     rules = settings.rules
     tambons = {t: t for t in d.tambons}
-    start, end = calendar.quarter_range(settings.fiscal_year, q)
+    start, end = thai_calendar.quarter_range(settings.fiscal_year, q)
     active: set[str] = set()
     checked: list[tuple[str, Activity]] = []
     problems: list[Problem] = []

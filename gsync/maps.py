@@ -17,7 +17,7 @@ import io
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-from gsync import calendar, thai
+from gsync import thai, thai_calendar
 from gsync.config import Settings
 from gsync.models import Centre, FileRef, Report
 from gsync.outcome import Outcome
@@ -54,10 +54,10 @@ class Point:
 
 
 def last_quarter(settings: Settings, reports: list[Report], now: dt.datetime) -> int:
-    due = [r.quarter for r in reports if calendar.is_due(now, r.deadline, settings.tz)]
+    due = [r.quarter for r in reports if thai_calendar.is_due(now, r.deadline, settings.tz)]
     if due:
         return max(due)
-    fy, q = calendar.quarter_of(now.astimezone(settings.tz).date())
+    fy, q = thai_calendar.quarter_of(now.astimezone(settings.tz).date())
     return q if fy == settings.fiscal_year else 1
 
 
@@ -104,7 +104,7 @@ def kml(settings: Settings, quarter: int, pts: list[Point]) -> bytes:
     """A KML document: one folder per district, one styled placemark per centre."""
     root = ET.Element("kml", xmlns="http://www.opengis.net/kml/2.2")
     doc = ET.SubElement(root, "Document")
-    label = calendar.quarter_label(settings.fiscal_year, quarter)
+    label = thai_calendar.quarter_label(settings.fiscal_year, quarter)
     ET.SubElement(doc, "name").text = f"ศูนย์ผู้นำจิตอาสาพัฒนาชุมชน จังหวัด{settings.province.name} ({label})"
     ET.SubElement(doc, "description").text = f"สีหมุด: สถานะรายงาน{label} ของอำเภอ"
     for key, rgb in PIN_COLOURS.items():

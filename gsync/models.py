@@ -42,7 +42,7 @@ ProblemCode = Literal[
     "attachment_unavailable",  # a Form attachment this run cannot download (offline CSV)
     "file_removed",  # a file or response that once counted is gone; its receipt is kept
     "unknown_review",  # staff typed a word in ผลการตรวจ that is not a review word: nothing changed
-    # collections (gsync/collections.py) and fiscal years
+    # collections (gsync/collection_judging.py) and fiscal years
     "wrong_fiscal_year",  # a quarter answer that names another fiscal year
     "no_collection_file",  # something arrived for a collection, but no readable file of its kind
     "tambon_without_centre",  # register: a sub-district with no centre row

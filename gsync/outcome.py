@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from gsync import bucketing, calendar, collections, judging, review
+from gsync import bucketing, collection_judging, judging, review, thai_calendar
 from gsync.attribution import Incoming
 from gsync.bucketing import Placement, ReportBucket, ResponseRow
 from gsync.config import Settings
@@ -48,17 +48,17 @@ def judge(
     fy, tz = settings.fiscal_year, settings.tz
     out = bucketing.sort(settings, responses, incoming, staff)
 
-    cal = calendar.WorkCalendar(settings.deadlines.extra_holidays, settings.deadlines.extra_working_days)
-    due_dates = calendar.deadlines(fy, settings.deadlines.explicit(), day=settings.deadlines.day, cal=cal)
+    cal = thai_calendar.WorkCalendar(settings.deadlines.extra_holidays, settings.deadlines.extra_working_days)
+    due_dates = thai_calendar.deadlines(fy, settings.deadlines.explicit(), day=settings.deadlines.day, cal=cal)
     reports = []
     events: list[ReviewEvent] = []
     for d in settings.districts:
-        for q in calendar.quarters_of_year(fy):
+        for q in thai_calendar.quarters_of_year(fy):
             gone = (removed or {}).get(f"{d.name}|Q{q}", ())
             bucket = out.buckets.get((d.name, q), ReportBucket())
             report = judging.report(settings, d, q, due_dates[q], bucket, staff, now, gone)
             events.extend(review.track(settings, report, staff, now))
             reports.append(report)
-    collection_reports = collections.judge(settings, out.collections, staff, now, due_dates)
+    collection_reports = collection_judging.judge(settings, out.collections, staff, now, due_dates)
     return Outcome(reports, out.unattributed, quarter_rates(reports, now, tz), out.response_rows, events, out.placed,
                    collection_reports)

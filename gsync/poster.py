@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
-from gsync import calendar, thai
+from gsync import thai, thai_calendar
 from gsync.atomic import atomic_write
 from gsync.config import DistrictCfg, Settings
 from gsync.errors import GsyncError, SourceError
@@ -336,10 +336,10 @@ def _execute(what: str, where: str, request: Any, resource: str) -> Any:
 def deadlines(settings: Settings) -> tuple[Deadline, ...]:
     fy = settings.fiscal_year
     cfg = settings.deadlines
-    cal = calendar.WorkCalendar(cfg.extra_holidays, cfg.extra_working_days)
+    cal = thai_calendar.WorkCalendar(cfg.extra_holidays, cfg.extra_working_days)
     pinned = cfg.explicit()
-    dates = calendar.deadlines(fy, pinned, day=cfg.day, cal=cal)
-    return tuple(Deadline(q, calendar.quarter_label(fy, q), dates[q], q in pinned) for q in calendar.QUARTERS)
+    dates = thai_calendar.deadlines(fy, pinned, day=cfg.day, cal=cal)
+    return tuple(Deadline(q, thai_calendar.quarter_label(fy, q), dates[q], q in pinned) for q in thai_calendar.QUARTERS)
 
 
 def _extras(settings: Settings) -> tuple[Extra, ...]:

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from gsync import calendar
+from gsync import thai_calendar
 from gsync.models import CollectionReport, QuarterRates, Report
 
 
@@ -18,12 +18,12 @@ def quarter_rates(reports: Sequence[Report], now: dt.datetime, tz: dt.tzinfo) ->
     out = []
     for q in sorted({r.quarter for r in reports}):
         rs = [r for r in reports if r.quarter == q]
-        expected = [r for r in rs if not r.excused and (r.submitted_at or calendar.is_due(now, r.deadline, tz))]
+        expected = [r for r in rs if not r.excused and (r.submitted_at or thai_calendar.is_due(now, r.deadline, tz))]
         received = [r for r in expected if r.submitted_at is not None]
         on_time = [r for r in received if r.timeliness == "on_time"]
-        due = [r for r in rs if not r.excused and calendar.is_due(now, r.deadline, tz)]
+        due = [r for r in rs if not r.excused and thai_calendar.is_due(now, r.deadline, tz)]
         out.append(QuarterRates(
-            districts=len(rs), due=len(due), not_yet_due=not any(calendar.is_due(now, r.deadline, tz) for r in rs),
+            districts=len(rs), due=len(due), not_yet_due=not any(thai_calendar.is_due(now, r.deadline, tz) for r in rs),
             accepted=sum(1 for r in received if r.review == "accepted"),
             returned=sum(1 for r in received if r.review in ("returned", "resubmitted")),
             quarter=q, expected=len(expected), received=len(received), on_time=len(on_time),
@@ -57,7 +57,7 @@ def collection_rates(reports: Sequence[CollectionReport], now: dt.datetime, tz: 
         groups[(r.collection, r.quarter)].append(r)
     out: list[CollectionRates] = []
     for (cid, q), rs in groups.items():
-        expected = [r for r in rs if not r.excused and (r.submitted_at or calendar.is_due(now, r.deadline, tz))]
+        expected = [r for r in rs if not r.excused and (r.submitted_at or thai_calendar.is_due(now, r.deadline, tz))]
         received = [r for r in expected if r.submitted_at is not None]
         on_time = [r for r in received if r.timeliness == "on_time"]
         out.append(CollectionRates(

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from gsync import calendar
+from gsync import thai_calendar
 from gsync.config import Settings
 from gsync.messages import problem
 from gsync.models import Report
@@ -55,6 +55,6 @@ def track(settings: Settings, report: Report, staff: StaffInput, now: dt.datetim
         report.review = "resubmitted" if after else "returned"
         report.review_reason = reason or None
         if after and settings.review.late_if_corrected_after_deadline and report.timeliness == "on_time" \
-                and not calendar.is_on_time(after[0].astimezone(settings.tz), report.deadline, settings.tz):
+                and not thai_calendar.is_on_time(after[0].astimezone(settings.tz), report.deadline, settings.tz):
             report.timeliness = "late"
     return events

@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import gsync
-from gsync import calendar, parse
+from gsync import parse, thai_calendar
 from gsync.accounting import Accounting
 from gsync.attribution import Incoming
 from gsync.config import Settings
@@ -133,7 +133,7 @@ def run(
     hook("read")
 
     cached_holidays = state.get_json(HOLIDAYS_KEY)
-    calendar.remember_holidays(cached_holidays)
+    thai_calendar.remember_holidays(cached_holidays)
     loader = _Loader(settings, state)
     by_id = {r.id: r for r in refs}
     attached = [(ref, resp.id) for resp in responses for ref in (*resp.report_files, *resp.photo_files)]
@@ -179,7 +179,7 @@ def run(
     for key, typed in judged[-1][0].review_unknown.items():  # shown to staff on the report too (unknown_review)
         log.warning("ผลการตรวจ of %s: %r is not a review word; the review is unchanged", key, typed)
     state.stage_json(RECEIPTS_KEY, _receipts(outcome, settings))
-    if (seen_holidays := calendar.holidays_seen()) != cached_holidays:
+    if (seen_holidays := thai_calendar.holidays_seen()) != cached_holidays:
         state.stage_json(HOLIDAYS_KEY, seen_holidays)
     # Exit 4 is a signal for the timer, not a siren: only what the last good run did not have.
     last = state.get_json(ATTENTION_KEY)
@@ -427,4 +427,4 @@ def _log_row(settings: Settings, result: SyncResult, now: dt.datetime) -> list: 
 def versions() -> str:
     """gsync's and the holidays package's versions, for the sync log: a deadline the holidays
     package moved (a new in-lieu day) can be traced to the upgrade that moved it."""
-    return f"gsync {gsync.__version__} · holidays {calendar.holidays_version()}"
+    return f"gsync {gsync.__version__} · holidays {thai_calendar.holidays_version()}"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import openpyxl
 
-from gsync import calendar, thai, vocab
+from gsync import thai, thai_calendar, vocab
 
 THAI_DIGITS = thai.TO_THAI_DIGITS
 TEMPLATE_HEADERS = ["ลำดับ", "ตำบล", "ชื่อศูนย์ผู้นำจิตอาสาพัฒนาชุมชน", "ชื่อกิจกรรม", "ประเภทกิจกรรม", "ภารกิจ/มิติ",
@@ -42,7 +42,7 @@ def activities(tambons: list[str], fiscal_year: int, quarter: int, *, seed: int,
                skip: tuple[str, ...] = ()) -> list[Row]:
     """Activities for every sub-district centre (but `skip`), dated inside the quarter."""
     rnd = random.Random(seed)
-    start, end = calendar.quarter_range(fiscal_year, quarter)
+    start, end = thai_calendar.quarter_range(fiscal_year, quarter)
     span = (end - start).days
     groups = {"3.1": list(vocab.MISSIONS), "3.2": list(vocab.DIMENSIONS), "3.3": list(vocab.VOLUNTEER_TYPES)}
     rows = []
@@ -64,16 +64,16 @@ def activities(tambons: list[str], fiscal_year: int, quarter: int, *, seed: int,
 
 def be_date(d: dt.date, style: int) -> object:
     """A date the way one of five officers would type it."""
-    y = d.year + calendar.BE_OFFSET
+    y = d.year + thai_calendar.BE_OFFSET
     if style == 0:
         return dt.datetime(d.year, d.month, d.day)  # noqa: DTZ001 - Excel cells have no time zone
     if style == 1:
-        return f"{d.day} {calendar.THAI_MONTHS_SHORT[d.month - 1]} {y % 100}".translate(THAI_DIGITS)
+        return f"{d.day} {thai_calendar.THAI_MONTHS_SHORT[d.month - 1]} {y % 100}".translate(THAI_DIGITS)
     if style == 2:
         return f"{d.day}/{d.month}/{y}"
     if style == 3:
         return d.isoformat()
-    return f"{d.day} {calendar.THAI_MONTHS_FULL[d.month - 1]} {y}"
+    return f"{d.day} {thai_calendar.THAI_MONTHS_FULL[d.month - 1]} {y}"
 
 
 def _template_row(i: int, r: Row, style: int) -> list[object]:

@@ -23,7 +23,7 @@ from decimal import Decimal, InvalidOperation
 
 # The Thai calendar vocabulary has one home, calendar.py; re-exported here for the text parsers.
 from gsync import vocab
-from gsync.calendar import BE_OFFSET, THAI_MONTHS_FULL, THAI_MONTHS_SHORT
+from gsync.thai_calendar import BE_OFFSET, THAI_MONTHS_FULL, THAI_MONTHS_SHORT
 
 __all__ = [
     "BE_OFFSET",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-from gsync import calendar, thai
+from gsync import thai, thai_calendar
 from gsync.bucketing import ResponseRow
 from gsync.config import Settings
 from gsync.master.layout import (
@@ -193,7 +193,7 @@ def quarter_tabs(settings: Settings, outcome: Outcome, now: dt.datetime) -> list
     tz = settings.tz
     fy = settings.fiscal_year
     reports = outcome.reports
-    quarters = calendar.quarters_of_year(fy)
+    quarters = thai_calendar.quarters_of_year(fy)
 
     status = _status_table(settings, outcome, now)
 
@@ -320,7 +320,7 @@ def quarter_tabs(settings: Settings, outcome: Outcome, now: dt.datetime) -> list
 def _status_table(settings: Settings, outcome: Outcome, now: dt.datetime) -> Table:
     """The matrix district x quarter, with a summary per quarter and the colour legend beside it."""
     fy, tz = settings.fiscal_year, settings.tz
-    quarters = calendar.quarters_of_year(fy)
+    quarters = thai_calendar.quarters_of_year(fy)
     by_key = {r.key: r for r in outcome.reports}
     n = len(settings.districts)
     summary: list[list[Cell]] = [["ข้อมูล ณ", thai_datetime(now, tz), None, None, None]]
@@ -346,7 +346,7 @@ def _status_table(settings: Settings, outcome: Outcome, now: dt.datetime) -> Tab
     legend_col = 2 + len(quarters) + 1 + 5 + 1
     return Table(
         TAB_STATUS,
-        [KEY, "อำเภอ", *[calendar.quarter_label(fy, q) for q in quarters], "",
+        [KEY, "อำเภอ", *[thai_calendar.quarter_label(fy, q) for q in quarters], "",
          "สรุปรายไตรมาส", *[f"ไตรมาส {q}" for q in quarters], "", "ความหมายของสี", "ความหมาย"],
         rows,
         widths=[2, 13, 21, 21, 21, 21, 1, 17, 7, 7, 7, 7, 1, 19, 22],
@@ -364,7 +364,7 @@ def _rates_table(settings: Settings, outcome: Outcome) -> Table:
     for x in outcome.rates:
         pending = "ยังไม่ถึงกำหนด"
         rows.append([
-            f"Q{x.quarter}", calendar.quarter_label(fy, x.quarter),
+            f"Q{x.quarter}", thai_calendar.quarter_label(fy, x.quarter),
             next(r.deadline for r in reports if r.quarter == x.quarter),
             x.districts, x.due, x.received, x.on_time, x.complete, x.accepted,
             pending if x.not_yet_due else _pct(x.reporting_rate),

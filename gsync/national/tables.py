@@ -15,7 +15,7 @@ import hashlib
 import json
 from typing import Any
 
-from gsync import calendar
+from gsync import thai_calendar
 from gsync.config import Settings
 from gsync.national.codes import Codes
 from gsync.outcome import Outcome
@@ -57,7 +57,7 @@ def province_tables(settings: Settings, outcome: Outcome, now: dt.datetime, code
         reports.append({**base(r.district), "kind": "quarter", "collection": "", "collection_name": "",
                         "quarter": r.quarter, "deadline": r.deadline, "timeliness": r.timeliness,
                         "complete": r.complete, "submitted_at": _utc(r.submitted_at), "excused": r.excused,
-                        "due": calendar.is_due(now, r.deadline, tz), "review": r.review or "",
+                        "due": thai_calendar.is_due(now, r.deadline, tz), "review": r.review or "",
                         "problems": len(r.problems), "problem_codes": ",".join(sorted({p.code for p in r.problems})),
                         "files": len(r.files), "centres_active": r.centres_active,
                         "centres_expected": r.centres_expected})
@@ -67,7 +67,7 @@ def province_tables(settings: Settings, outcome: Outcome, now: dt.datetime, code
         reports.append({**base(c.district), "kind": "collection", "collection": c.collection,
                         "collection_name": c.name, "quarter": c.quarter, "deadline": c.deadline,
                         "timeliness": c.timeliness, "complete": c.complete, "submitted_at": _utc(c.submitted_at),
-                        "excused": c.excused, "due": calendar.is_due(now, c.deadline, tz), "review": "",
+                        "excused": c.excused, "due": thai_calendar.is_due(now, c.deadline, tz), "review": "",
                         "problems": len(c.problems), "problem_codes": ",".join(sorted({p.code for p in c.problems})),
                         "files": len(c.files), "centres_active": 0, "centres_expected": 0})
         activities += [_activity(base(c.district), c.quarter, c.collection, fid, a) for fid, a in c.activities]

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from gsync import calendar, thai, vocab
+from gsync import thai, thai_calendar, vocab
 from gsync.config import RemindersCfg, Settings
 from gsync.models import Report
 from gsync.remind import templates
@@ -118,7 +118,7 @@ def items_from_reports(settings: Settings, reports: Iterable[Report]) -> list[De
         problems = tuple(dict.fromkeys(p.message for p in r.problems if p.code not in STAFF_ONLY))
         version, arrived_at, arrived, respondents = _arrival(r)
         out.append(DeadlineItem(
-            r.district, f"Q{r.quarter}", calendar.quarter_label(settings.fiscal_year, r.quarter), r.deadline,
+            r.district, f"Q{r.quarter}", thai_calendar.quarter_label(settings.fiscal_year, r.quarter), r.deadline,
             status, problems, (r.review_reason or "").strip(), version, arrived_at, arrived, respondents,
             r.timeliness == "late",
         ))
@@ -137,7 +137,7 @@ def in_working_hours(now: dt.datetime, settings: Settings) -> bool:
     if not cfg.weekends and day.weekday() >= 5:
         return False
     if not cfg.holidays:
-        cal = calendar.WorkCalendar(settings.deadlines.extra_holidays, settings.deadlines.extra_working_days)
+        cal = thai_calendar.WorkCalendar(settings.deadlines.extra_holidays, settings.deadlines.extra_working_days)
         if cal.is_public_holiday(day) or day in settings.deadlines.extra_holidays:
             return False
     return True

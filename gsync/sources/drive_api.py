@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Any
 
 from googleapiclient.http import MediaIoBaseDownload
 
-from gsync.calendar import parse_rfc3339
 from gsync.config import Settings
 from gsync.errors import FileGone, FileUnavailable, SourceError
 from gsync.google.advice import Failure, advice
@@ -36,6 +35,7 @@ from gsync.google.changes import feed as changes_feed
 from gsync.models import FileRef
 from gsync.sources import is_litter
 from gsync.state import State
+from gsync.thai_calendar import parse_rfc3339
 
 if TYPE_CHECKING:  # the Google libraries are imported only when a Google part is configured
     from gsync.google.clients import GoogleClients

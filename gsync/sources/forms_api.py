@@ -20,7 +20,6 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from gsync import thai
-from gsync.calendar import format_rfc3339, parse_rfc3339
 from gsync.config import Settings
 from gsync.errors import ConfigMismatch, SourceError
 from gsync.google.advice import Failure, advice
@@ -30,6 +29,7 @@ from gsync.google.changes import feed as changes_feed
 from gsync.models import FileRef, FormResponse
 from gsync.sources.questions import check_same_form, missing_question, question_titles
 from gsync.state import State
+from gsync.thai_calendar import format_rfc3339, parse_rfc3339
 from gsync.vocab import FORM_FILE_FIELDS
 
 if TYPE_CHECKING:  # the Google libraries are imported only when a Google part is configured

@@ -56,7 +56,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from gsync import calendar, demo, synth, thai
+from gsync import demo, synth, thai, thai_calendar
 from gsync.config import Settings, parse_settings
 from gsync.parse.sniff import decode_text
 from gsync.sources.forms_csv import DRIVE_LINK_ID
@@ -406,7 +406,7 @@ def generate(name: str, districts: dict[str, list[str]], *, seed: int, per_tambo
     `form_share`: the share of reports sent through the Form; `form_too`: the share of the others
     whose district also fills in the Form (answers only, files in the folder)."""
     rnd = random.Random(seed)
-    g = _Generator(name, seed, per_tambon, form_share, form_too, calendar.deadlines(FY))
+    g = _Generator(name, seed, per_tambon, form_share, form_too, thai_calendar.deadlines(FY))
     for di, (district, tambons) in enumerate(districts.items()):
         layout = rnd.choice("ABCD")
         email = f"d{di + 1:02d}.cdd@{seed % 1000:03d}.example.go.th"

@@ -1,4 +1,4 @@
-"""Unit tests for gsync.calendar.
+"""Unit tests for gsync.thai_calendar.
 
 Expected values are written out by hand (weekdays and Thai public holidays were
 checked against a printed calendar), never computed with the code under test.
@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gsync.calendar import (
+from gsync.thai_calendar import (
     WorkCalendar,
     deadline_end,
     deadlines,
@@ -220,7 +220,7 @@ def test_extra_holidays_must_be_dates() -> None:
 
 
 def test_holidays_are_cached_per_year() -> None:
-    from gsync import calendar as mod
+    from gsync import thai_calendar as mod
 
     cal = WorkCalendar()
     cal.is_working_day(date(2031, 1, 2))
@@ -409,7 +409,7 @@ _LAST_MONTH = {1: 12, 2: 3, 3: 6, 4: 9}
 
 
 def _oracle_is_working_day(d: date) -> bool:
-    """Independent of gsync.calendar: weekday and holidays.Thailand directly."""
+    """Independent of gsync.thai_calendar: weekday and holidays.Thailand directly."""
     return d.weekday() < 5 and d not in holidays.Thailand(years=d.year)
 
 

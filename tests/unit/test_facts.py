@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gsync import calendar, synth, thai
-from gsync.calendar import format_rfc3339, parse_rfc3339
+from gsync import synth, thai, thai_calendar
 from gsync.parse.sniff import decode_text
+from gsync.thai_calendar import format_rfc3339, parse_rfc3339
 
 UTC = dt.UTC
 
@@ -23,13 +23,13 @@ UTC = dt.UTC
 
 
 def test_one_vocabulary_is_shared():
-    assert calendar.BE_OFFSET == 543
-    assert calendar.THAI_MONTHS_SHORT[0] == "ม.ค." and calendar.THAI_MONTHS_SHORT[11] == "ธ.ค."
-    assert calendar.THAI_MONTHS_FULL[0] == "มกราคม" and calendar.THAI_MONTHS_FULL[9] == "ตุลาคม"
+    assert thai_calendar.BE_OFFSET == 543
+    assert thai_calendar.THAI_MONTHS_SHORT[0] == "ม.ค." and thai_calendar.THAI_MONTHS_SHORT[11] == "ธ.ค."
+    assert thai_calendar.THAI_MONTHS_FULL[0] == "มกราคม" and thai_calendar.THAI_MONTHS_FULL[9] == "ตุลาคม"
     # thai re-exports the very same objects, it does not keep a copy
-    assert thai.THAI_MONTHS_SHORT is calendar.THAI_MONTHS_SHORT
-    assert thai.THAI_MONTHS_FULL is calendar.THAI_MONTHS_FULL
-    assert thai.BE_OFFSET is calendar.BE_OFFSET
+    assert thai.THAI_MONTHS_SHORT is thai_calendar.THAI_MONTHS_SHORT
+    assert thai.THAI_MONTHS_FULL is thai_calendar.THAI_MONTHS_FULL
+    assert thai.BE_OFFSET is thai_calendar.BE_OFFSET
 
 
 @pytest.mark.parametrize(("style", "expected"), [
@@ -42,8 +42,8 @@ def test_synth_writes_dates_with_the_shared_vocabulary(style, expected):
 
 
 def test_quarter_label_and_format_use_the_shared_months():
-    assert calendar.quarter_label(2568, 2) == "ไตรมาสที่ 2 (ม.ค. - มี.ค. 2568)"
-    assert calendar.quarter_label(2568, 1) == "ไตรมาสที่ 1 (ต.ค. - ธ.ค. 2567)"
+    assert thai_calendar.quarter_label(2568, 2) == "ไตรมาสที่ 2 (ม.ค. - มี.ค. 2568)"
+    assert thai_calendar.quarter_label(2568, 1) == "ไตรมาสที่ 1 (ต.ค. - ธ.ค. 2567)"
     assert thai.format_thai_date(dt.date(2024, 12, 13), short=False) == "13 ธันวาคม 2567"
 
 

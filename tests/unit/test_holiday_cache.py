@@ -14,7 +14,7 @@ import holidays
 import pytest
 from click.testing import CliRunner
 
-from gsync import calendar, demo
+from gsync import demo, thai_calendar
 from gsync.cli import main
 
 NOW = "2025-04-20T09:00:00+07:00"
@@ -25,9 +25,9 @@ A_WEDNESDAY = dt.date(2031, 8, 20)  # no Thai public holiday
 def clean_calendar() -> Iterator[None]:
     """The module's tables are per process: start from none, and leave none behind."""
     def clear() -> None:
-        calendar._REMEMBERED.clear()
-        calendar._LOOKED_UP.clear()
-        calendar._thai_public_holidays.cache_clear()
+        thai_calendar._REMEMBERED.clear()
+        thai_calendar._LOOKED_UP.clear()
+        thai_calendar._thai_public_holidays.cache_clear()
     clear()
     yield
     clear()
@@ -48,19 +48,19 @@ def test_a_sync_keeps_the_holidays_it_computed_in_the_state(tmp_path: Path) -> N
 
 
 def test_remembered_holidays_of_the_same_version_are_used(clean_calendar: None) -> None:
-    calendar.remember_holidays({"holidays": holidays.__version__, "years": {"2031": [A_WEDNESDAY.isoformat()]}})
-    assert calendar.WorkCalendar().is_working_day(A_WEDNESDAY) is False
-    assert calendar.holidays_seen() == {"holidays": holidays.__version__, "years": {"2031": ["2031-08-20"]}}
+    thai_calendar.remember_holidays({"holidays": holidays.__version__, "years": {"2031": [A_WEDNESDAY.isoformat()]}})
+    assert thai_calendar.WorkCalendar().is_working_day(A_WEDNESDAY) is False
+    assert thai_calendar.holidays_seen() == {"holidays": holidays.__version__, "years": {"2031": ["2031-08-20"]}}
 
 
 def test_holidays_of_another_package_version_are_asked_again(clean_calendar: None) -> None:
-    calendar.remember_holidays({"holidays": "0.0", "years": {"2031": [A_WEDNESDAY.isoformat()]}})
-    assert calendar.WorkCalendar().is_working_day(A_WEDNESDAY) is True
+    thai_calendar.remember_holidays({"holidays": "0.0", "years": {"2031": [A_WEDNESDAY.isoformat()]}})
+    assert thai_calendar.WorkCalendar().is_working_day(A_WEDNESDAY) is True
 
 
 @pytest.mark.parametrize("damaged", [None, [], {"holidays": holidays.__version__, "years": {"20x1": ["2031-08-20"]}},
                                      {"holidays": holidays.__version__, "years": {"2031": ["20 ส.ค. 2574"]}},
                                      {"holidays": holidays.__version__, "years": "2031"}])
 def test_a_damaged_saved_table_is_ignored(clean_calendar: None, damaged: object) -> None:
-    calendar.remember_holidays(damaged)
-    assert calendar.WorkCalendar().is_working_day(A_WEDNESDAY) is True
+    thai_calendar.remember_holidays(damaged)
+    assert thai_calendar.WorkCalendar().is_working_day(A_WEDNESDAY) is True

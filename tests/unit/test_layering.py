@@ -4,7 +4,7 @@ and its modules import each other without a circle (issue 22).
 Read from the source with `ast`, so an import inside a function counts as much as one at the
 top. The same check by hand, for a note:
 
-    grep -rnE "^\\s*(from|import) (gsync\\.(sources|sinks|google|state|lock|adapters|runner|cli|remind)|click|google|gspread|googleapiclient)\\b|os\\.environ|getenv" gsync/{thai,calendar,fiscal,vocab,models,messages,errors,accounting,attribution,staff,counting,bucketing,judging,collections,review,rates,outcome,sync,ports}.py gsync/parse gsync/master
+    grep -rnE "^\\s*(from|import) (gsync\\.(sources|sinks|google|state|lock|adapters|runner|cli|remind)|click|google|gspread|googleapiclient)\\b|os\\.environ|getenv" gsync/{thai,thai_calendar,fiscal,vocab,models,messages,errors,accounting,attribution,staff,counting,bucketing,judging,collection_judging,review,rates,outcome,sync,ports}.py gsync/parse gsync/master
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ ROOT = Path(gsync.__file__).parent
 
 # The core: pure functions and types, the run over the ports, the master's tables and merge.
 CORE = [
-    "thai", "calendar", "fiscal", "vocab", "models", "messages", "errors", "accounting",
-    "attribution", "staff", "counting", "bucketing", "judging", "collections", "review", "rates", "outcome",
+    "thai", "thai_calendar", "fiscal", "vocab", "models", "messages", "errors", "accounting",
+    "attribution", "staff", "counting", "bucketing", "judging", "collection_judging", "review", "rates", "outcome",
     "sync", "ports",
     "parse", "parse.fingerprint", "parse.grid", "parse.lessons", "parse.sniff", "parse.table",
     "master", "master.layout", "master.tables", "master.merge", "master.collection_tabs", "master.render",
@@ -133,7 +133,7 @@ def test_relative_imports_are_resolved() -> None:
 # Peers that share a floor below them and never import each other: judging a quarterly report
 # and judging a collection (both on gsync.counting and gsync.staff); the quarterly tabs and the
 # collections' tabs (both on gsync.master.layout, put together by gsync.master.render).
-PEERS = [("judging", "collections"), ("master.tables", "master.collection_tabs")]
+PEERS = [("judging", "collection_judging"), ("master.tables", "master.collection_tabs")]
 
 
 def peer_violations(module: str, source: str) -> list[str]:
@@ -179,9 +179,9 @@ def test_peers_do_not_import_each_other(module: str) -> None:
 
 
 @pytest.mark.parametrize(("module", "added", "expected"), [
-    ("judging", "from gsync import collections", "judging:1 imports its peer gsync.collections"),
-    ("judging", "    from gsync.collections import judge", "judging:1 imports its peer gsync.collections"),
-    ("collections", "from gsync import judging", "collections:1 imports its peer gsync.judging"),
+    ("judging", "from gsync import collection_judging", "judging:1 imports its peer gsync.collection_judging"),
+    ("judging", "    from gsync.collection_judging import judge", "judging:1 imports its peer gsync.collection_judging"),
+    ("collection_judging", "from gsync import judging", "collection_judging:1 imports its peer gsync.judging"),
     ("master.tables", "from gsync.master import collection_tabs",
      "master.tables:1 imports its peer gsync.master.collection_tabs"),
     ("master.collection_tabs", "from .tables import Table", "master.collection_tabs:1 imports its peer gsync.master.tables"),

@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from gsync import calendar, messages, thai
+from gsync import messages, thai, thai_calendar
 from gsync.bucketing import KIND_OF_FILE, CollectionBucket, CollectionKey
 from gsync.config import CollectionCfg, DistrictCfg, Settings
 from gsync.counting import NOT_BLOCKING, dedupe_rows, latest_versions, timeliness_of, unique
@@ -66,7 +66,7 @@ def judge(
             if c.due is not None:
                 out.append(_report(settings, c, d, None, c.due, buckets.get((c.id, d.name, None), CollectionBucket()), staff, now))
             else:
-                for q in calendar.QUARTERS:
+                for q in thai_calendar.QUARTERS:
                     bucket = buckets.get((c.id, d.name, q), CollectionBucket())
                     out.append(_report(settings, c, d, q, quarter_deadlines[q], bucket, staff, now))
     return out
@@ -186,7 +186,7 @@ def _activity_problems(
     r = settings.rules
     out: list[Problem] = []
     tambons = {t: t for t in d.tambons}
-    window = calendar.quarter_range(settings.fiscal_year, q) if q is not None else None
+    window = thai_calendar.quarter_range(settings.fiscal_year, q) if q is not None else None
     for file_id, a in report.activities:
         src = names.get(file_id)
         if thai.match_name(a.tambon, tambons) is None and r.known_tambon:
