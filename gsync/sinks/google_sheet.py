@@ -40,6 +40,7 @@ from gsync.master.tables import (
     TAB_ACTIVITIES,
     TAB_ARCHIVE,
     TAB_CENTRES,
+    TAB_HOWTO,
     TAB_LOG,
     TAB_PLACED,
     TAB_PROBLEMS,
@@ -66,7 +67,7 @@ log = logging.getLogger(__name__)
 
 # Every tab gsync writes; read() asks for these (and any other tab gsync once wrote, see
 # the state cache) and never for staff's own tabs.
-GSYNC_TABS = (TAB_STATUS, TAB_REPORTS, TAB_ACTIVITIES, TAB_CENTRES, TAB_PROBLEMS, TAB_UNATTRIBUTED,
+GSYNC_TABS = (TAB_HOWTO, TAB_STATUS, TAB_REPORTS, TAB_ACTIVITIES, TAB_CENTRES, TAB_PROBLEMS, TAB_UNATTRIBUTED,
               TAB_PLACED, TAB_RESPONSES, TAB_RATES, TAB_REVIEWS, TAB_ARCHIVE, TAB_LOG, TAB_REMINDERS)
 
 HEADER_GREY = "D9D9D9"
