@@ -456,7 +456,7 @@ def _status_table(settings: Settings, outcome: Outcome, now: dt.datetime) -> Tab
         TAB_STATUS,
         [KEY, "อำเภอ", *[calendar.quarter_label(fy, q) for q in quarters], FOLLOW_UP, "", *LEGEND_HEAD],
         rows,
-        widths=[2, 13, *[20] * len(quarters), 44, 1, 21, 24],
+        widths=[2, 14, *[20] * len(quarters), 44, 1, 21, 24],
         status_columns=[*range(2, 2 + len(quarters)), legend_col],
         hidden_key=True,
         volatile={"~1": 2},  # the as-of time alone is no reason to write

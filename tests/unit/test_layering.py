@@ -22,7 +22,7 @@ CORE = [
     "thai", "calendar", "fiscal", "vocab", "models", "messages", "errors", "accounting",
     "attribution", "judging", "collections", "sync", "ports",
     "parse", "parse.fingerprint", "parse.grid", "parse.lessons", "parse.sniff", "parse.table",
-    "master", "master.tables", "master.merge", "master.collection_tabs",
+    "master", "master.tables", "master.merge", "master.collection_tabs", "master.howto",
 ]
 # What the core may import from gsync besides itself: the package (its version) and the
 # validated settings (config.py is where a config file is read; the core only gets Settings).
