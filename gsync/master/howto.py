@@ -45,6 +45,11 @@ def _q(header: str) -> str:
     return f"“{header_stem(header)}”"
 
 
+def _rows(prefix: str, lines: list[tuple[str, str]]) -> list[list[Cell]]:
+    """A section's lines, keyed by section and place (the keys the keyed merge matches)."""
+    return [[f"{prefix}{i:02}", topic, text] for i, (topic, text) in enumerate(lines, start=1)]
+
+
 def howto_table(settings: Settings) -> Table:
     province, fy = settings.province.name, settings.fiscal_year
     tabs = [
@@ -78,11 +83,11 @@ def howto_table(settings: Settings) -> Table:
         ["h00", "สมุดงานนี้", f"รายงานศูนย์ผู้นำจิตอาสาพัฒนาชุมชน จังหวัด{province} ปีงบประมาณ {fy}: ระบบรวบรวมจากแบบฟอร์ม "
                               "(Google Form) และโฟลเดอร์ Google Drive ให้เองทุกครั้งที่ซิงก์ ไม่ต้องคัดลอกด้วยมือ"],
         ["t00", SECTION_TABS, None],
-        *([f"t{i:02}", tab, text] for i, (tab, text) in enumerate(tabs, start=1)),
+        *_rows("t", tabs),
         ["y00", SECTION_TYPE, None],
-        *([f"y{i:02}", what, text] for i, (what, text) in enumerate(typing, start=1)),
+        *_rows("y", typing),
         ["c00", SECTION_COLOURS, None],
-        *([f"c{i:02}", word, meaning] for i, (word, meaning) in enumerate(LEGEND, start=1)),
+        *_rows("c", list(LEGEND)),
         ["z00", SECTION_CALL, f"สงสัยหรือพบข้อมูลผิด ติดต่อ {call}"],
     ]
     return Table(

@@ -636,9 +636,9 @@ def _staff_tools(table: Table, sheet_id: int, width: int, *, charts: int | None)
     columns, a warning before anyone types over gsync's columns, the rates chart (once)."""
     reqs: list[dict[str, Any]] = []
     n, n_all = len(table.headers), len(table.all_headers)
-    for c in ([0] if table.hidden_key else []) + [c for c in table.hidden if c < width]:
+    for col in ([0] if table.hidden_key else []) + [i for i in table.hidden if i < width]:
         reqs.append({"updateDimensionProperties": {  # the key, problem codes and Drive ids: not for staff's eyes
-            "range": {"sheetId": sheet_id, "dimension": "COLUMNS", "startIndex": c, "endIndex": c + 1},
+            "range": {"sheetId": sheet_id, "dimension": "COLUMNS", "startIndex": col, "endIndex": col + 1},
             "properties": {"hiddenByUser": True}, "fields": "hiddenByUser"}})
     if table.staff:  # a staff column moved: its old drop-down must not stay behind
         reqs.append({"setDataValidation": {"range": {"sheetId": sheet_id, "startRowIndex": 1,
