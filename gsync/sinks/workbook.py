@@ -240,7 +240,7 @@ def _property(wb: openpyxl.Workbook, name: str) -> str:
 
 
 def _write_sheet(ws, t: Table, rows: list[list[Cell]]) -> None:  # type: ignore[no-untyped-def]
-    styles = _Styles()
+    styles = _Styles(ws.parent)
     layout = print_layout(t, rows)
     for r_idx, row in enumerate(rows, start=1):
         key = str(row[0] if row else "")
@@ -251,9 +251,9 @@ def _write_sheet(ws, t: Table, rows: list[list[Cell]]) -> None:  # type: ignore[
             if r_idx > 1:
                 _style_cell(cell, t, value, c_idx, layout.wrapped(c_idx, value), styles)
             if framed or (value not in (None, "") and not layout.runs_on(c_idx, value)):
-                cell.border = styles.border
+                _style_of(cell).borderId = styles.border
             if key in t.heading_keys and value not in (None, ""):
-                cell.font, cell.fill = styles.bold, styles.header
+                _style_of(cell).fontId, _style_of(cell).fillId = styles.bold, styles.header
     _header_row(ws, t, rows, styles)
     for r_idx, height in layout.heights.items():
         ws.row_dimensions[r_idx].height = height
@@ -404,16 +404,30 @@ def print_layout(t: Table, rows: list[list[Cell]]) -> PrintLayout:
 
 
 class _Styles:
-    """The fills and alignments of one tab (openpyxl objects, made when a tab is written)."""
+    """The fonts, fills, borders and alignments of one tab, each added to the workbook's style
+    tables once: a cell gets their ids. (Assigning openpyxl's style objects cell by cell hashes
+    each object again for every cell: most of the time a 10,000-row tab took to write.)"""
 
-    def __init__(self) -> None:
+    def __init__(self, wb: Any) -> None:
         from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
-        self.status = {word: PatternFill("solid", fgColor=colour) for word, colour in STATUS_COLOURS}
-        self.header, self.staff = PatternFill("solid", fgColor=_HEADER_GREY), PatternFill("solid", fgColor=_STAFF_YELLOW)
-        self.wrap, self.top, self.bold = Alignment(wrap_text=True, vertical="top"), Alignment(vertical="top"), Font(bold=True)
         thin = Side(style="thin", color="A6A6A6")
-        self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        self.status = {word: wb._fills.add(PatternFill("solid", fgColor=colour)) for word, colour in STATUS_COLOURS}
+        self.header = wb._fills.add(PatternFill("solid", fgColor=_HEADER_GREY))
+        self.staff = wb._fills.add(PatternFill("solid", fgColor=_STAFF_YELLOW))
+        self.wrap = wb._alignments.add(Alignment(wrap_text=True, vertical="top"))
+        self.top = wb._alignments.add(Alignment(vertical="top"))
+        self.bold = wb._fonts.add(Font(bold=True))
+        self.border = wb._borders.add(Border(left=thin, right=thin, top=thin, bottom=thin))
+
+
+def _style_of(cell: Any) -> Any:
+    """A cell's style ids (openpyxl makes them on first use, as its own style setters do)."""
+    if cell._style is None:
+        from openpyxl.styles.cell_style import StyleArray
+
+        cell._style = StyleArray()
+    return cell._style
 
 
 def _write_cell(cell: Any, value: Cell) -> None:
@@ -431,22 +445,22 @@ def _write_cell(cell: Any, value: Cell) -> None:
 def _style_cell(cell: Any, t: Table, value: Cell, c_idx: int, wrapped: bool, styles: _Styles) -> None:
     """A data cell: top-aligned, wrapped when longer than its column; a status coloured by its
     word; staff's columns filled."""
-    cell.alignment = styles.wrap if wrapped else styles.top
+    style = _style_of(cell)
+    style.alignmentId = styles.wrap if wrapped else styles.top
     if (c_idx - 1) in t.status_columns and isinstance(value, str):
         fill = next((f for word, f in styles.status.items() if word in value), None)
         if fill is not None:
-            cell.fill = fill
+            style.fillId = fill
     elif len(t.headers) < c_idx <= len(t.all_headers):
-        cell.fill = styles.staff
+        style.fillId = styles.staff
 
 
 def _header_row(ws: Any, t: Table, rows: list[list[Cell]], styles: _Styles) -> None:
     for c_idx in range(1, len(rows[0]) + 1 if rows else len(t.all_headers) + 1):
         cell = ws.cell(row=1, column=c_idx)
-        cell.font = styles.bold
-        cell.fill = styles.header if c_idx <= len(t.headers) else styles.staff
-        cell.alignment = styles.wrap
-        cell.border = styles.border
+        style = _style_of(cell)
+        style.fontId, style.alignmentId, style.borderId = styles.bold, styles.wrap, styles.border
+        style.fillId = styles.header if c_idx <= len(t.headers) else styles.staff
         ws.column_dimensions[_letter(c_idx)].width = column_width(t, c_idx - 1)
 
 
