@@ -253,7 +253,7 @@ def render(settings: Settings, outcome: Outcome, now: dt.datetime) -> list[Table
          "กิจกรรม", "ศูนย์ที่มีกิจกรรม", "ปัญหา", "ช่องทาง", "ไฟล์ที่นับ", "ไฟล์ที่ถูกแทนที่"],
         [_report_row(r, tz) for r in reports],
         staff=[EXCUSED, REVIEW, REASON, NOTE],
-        widths=[2, 12, 8, 13, 20, 18, 8, 16, 8, 10, 44, 14, 30, 20, 8, 12, 20, 20],
+        widths=[2, 12, 8, 13, 20, 18, 8, 18, 8, 10, 42, 14, 30, 20, 8, 12, 20, 20],
         status_columns=[4, 5],
         print_cols=11,  # on paper: who, when, status and problems; the file lists stay on screen
         retired=RETIRED[TAB_REPORTS],
@@ -353,7 +353,7 @@ def render(settings: Settings, outcome: Outcome, now: dt.datetime) -> list[Table
          "แก้ไขล่าสุด", *[questions[f] for f in long], "ไฟล์แนบ", "รหัสไฟล์แนบ"],
         [_response_row(row, short, long, tz) for row in outcome.responses],
         staff=[ACCEPT, NOTE],
-        widths=[2, 16, 12, 8, *[ANSWER_WIDTHS[f] for f in short], 9, 26, 16, *[30] * len(long), 30, 20, 12, 20],
+        widths=[2, 18, 12, 8, *[ANSWER_WIDTHS[f] for f in short], 9, 26, 18, *[30] * len(long), 30, 20, 12, 20],
         validations={ACCEPT: CHECKBOX},
         print_cols=6 + len(short),
         hidden=[8 + len(short) + len(long)],  # the attachments' Drive ids: for the operator

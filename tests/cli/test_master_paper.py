@@ -144,6 +144,19 @@ def test_rows_are_tall_enough_for_their_wrapped_text(workbook: openpyxl.Workbook
                     assert cell.alignment.wrap_text, (ws.title, cell.coordinate)
 
 
+def test_dates_and_times_have_room_and_never_print_as_hashes(workbook: openpyxl.Workbook) -> None:
+    # a number that does not fit its column prints as ###: "13 มิ.ย. 2568" needs 13 characters,
+    # "13 มิ.ย. 2568 10:00" 18 (LibreOffice's Thai font, measured on the demo's render)
+    import datetime as dt
+
+    for ws in workbook.worksheets:
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, dt.datetime) and not ws.column_dimensions[cell.column_letter].hidden:
+                    need = 13 if (cell.value.hour, cell.value.minute) == (0, 0) else 18
+                    assert (ws.column_dimensions[cell.column_letter].width or 8.43) >= need, (ws.title, cell.coordinate)
+
+
 def test_nothing_empty_is_framed_behind_the_rates_chart(workbook: openpyxl.Workbook) -> None:
     ws = workbook["อัตราการส่ง"]
     # the table: a header and 4 quarters, framed; the explanation (rows 6-12) and the chart's rows
