@@ -93,7 +93,11 @@ TAB_ARCHIVE = "หมายเหตุที่เก็บไว้"
 TAB_HOWTO = "วิธีใช้"  # built by gsync/master/howto.py
 
 # Headers gsync wrote in earlier versions: such a column in an old master is gsync's, not staff's.
-RETIRED = {TAB_REPORTS: ["timeliness"]}
+RETIRED = {
+    TAB_REPORTS: ["timeliness"],
+    # 0.2: the summary and the legend sat right of the matrix, headed by these
+    TAB_STATUS: ["สรุปรายไตรมาส", "ไตรมาส 1", "ไตรมาส 2", "ไตรมาส 3", "ไตรมาส 4"],
+}
 
 TAB_REMINDERS = "ประวัติการแจ้งเตือน"  # written by `gsync remind` (gsync/remind/history.py)
 
@@ -461,6 +465,7 @@ def _status_table(settings: Settings, outcome: Outcome, now: dt.datetime) -> Tab
         hidden_key=True,
         volatile={"~1": 2},  # the as-of time alone is no reason to write
         fit_page=True,
+        retired=RETIRED[TAB_STATUS],
         heading_keys=[SUMMARY_HEAD],
     )
 

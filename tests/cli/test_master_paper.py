@@ -202,6 +202,28 @@ def test_each_cell_that_is_not_green_says_why(province: Path) -> None:
         "ไตรมาส 1: ส่งกลับ: วันที่กิจกรรมแถว 6 อยู่นอกไตรมาส\nไตรมาส 2: ยังไม่ได้รับ เลยกำหนดมา 37 วัน")
 
 
+def test_an_old_status_tab_loses_its_old_summary_columns(province: Path) -> None:
+    """A master from gsync 0.2: the summary sat right of the matrix, under headers of its own.
+    Those columns were gsync's: they go, and are never taken for columns staff added."""
+    sync(province)
+    master = master_of(province)
+    wb = openpyxl.load_workbook(master)
+    ws = wb["สถานะรายงาน"]
+    col = ws.max_column + 1
+    for i, (head, first) in enumerate((("สรุปรายไตรมาส", "ข้อมูล ณ"), ("ไตรมาส 1", "20 เม.ย. 2568 09:00"))):
+        ws.cell(row=1, column=col + i, value=head)
+        ws.cell(row=2, column=col + i, value=first)
+    wb.save(master)
+    wb.close()
+    sync(province)
+    wb = openpyxl.load_workbook(master)
+    head = [c.value for c in wb["สถานะรายงาน"][1]]
+    wb.close()
+    assert head[1:] == ["อำเภอ", "ไตรมาสที่ 1 (ต.ค. - ธ.ค. 2567)", "ไตรมาสที่ 2 (ม.ค. - มี.ค. 2568)",
+                        "ไตรมาสที่ 3 (เม.ย. - มิ.ย. 2568)", "ไตรมาสที่ 4 (ก.ค. - ก.ย. 2568)",
+                        "เหตุผล / สิ่งที่ต้องติดตาม", None, "ความหมายของสี", "ความหมาย"]
+
+
 # --- วิธีใช้ ----------------------------------------------------------------------------------
 
 
