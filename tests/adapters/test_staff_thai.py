@@ -96,6 +96,7 @@ def test_google_sheet_staff_tabs_are_thai(google_server: tuple[Any, str], tmp_pa
     config = write_google_config(tmp_path / "google", base_url, ids, demo_dir=tmp_path / "demo", service_account=fake)
     _run("sync", "--config", str(config), "--now", NOW)
     sid = ids["spreadsheet_id"]
+    assert fake.sheets.book(sid).sheets[0].title == "วิธีใช้"  # the help opens first here too
     tabs = {}
     for sheet in fake.sheets.book(sid).sheets:
         if sheet.title in OPERATOR_TABS:
