@@ -168,6 +168,8 @@ def _status_columns(status: Table, reports: list[CollectionReport]) -> None:
     if status.widths:
         status.widths[pos:pos] = [min(30, max(16, len(t) // 2)) for t in titles]
     follow = status.headers.index(FOLLOW_UP) if FOLLOW_UP in status.headers else None
+    if "" in status.headers:  # wider now: the legend (on วิธีใช้ too) stays on screen, the rest prints
+        status.print_cols = status.headers.index("")
     for row in status.rows:
         district = str(row[district_col] or "")
         row[pos:pos] = [cells.get((district, t), "") if district and not district.startswith("~") else None
