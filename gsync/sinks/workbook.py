@@ -510,7 +510,7 @@ def _chart(ws, t: Table, n_rows: int) -> None:  # type: ignore[no-untyped-def]
     chart = BarChart()
     chart.type = "col"
     chart.title = "อัตราการส่งและอัตราส่งตรงเวลา (%)"
-    chart.y_axis.title = "ร้อยละ"
+    # (no axis title: the chart's title says "%", and an axis title would print under 8 pt)
     chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 100
     data = Reference(ws, min_col=c["first_col"] + 1, max_col=c["last_col"] + 1, min_row=1, max_row=c["last_row"] + 1)
     labels = Reference(ws, min_col=c["label_col"] + 1, min_row=2, max_row=c["last_row"] + 1)
@@ -519,5 +519,14 @@ def _chart(ws, t: Table, n_rows: int) -> None:  # type: ignore[no-untyped-def]
     for series, colour in zip(chart.series, ("0072B2", "E69F00"), strict=False):  # Okabe-Ito blue, orange
         series.graphicalProperties.solidFill = colour
         series.graphicalProperties.line.solidFill = colour
+    # 12-pt axis and legend text: 9 pt at the tab's 75 % (a chart's default 10 pt would print at 7.5)
+    from openpyxl.chart.text import RichText
+    from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
+
+    size = CharacterProperties(sz=1200)
+    text = RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=size), endParaRPr=size)])
+    chart.x_axis.txPr, chart.y_axis.txPr = text, text
+    if chart.legend is not None:
+        chart.legend.txPr = text
     chart.height, chart.width = 8, 18
     ws.add_chart(chart, f"B{n_rows + 2}")  # under the table and its explanation, inside the print area
