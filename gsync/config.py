@@ -34,6 +34,8 @@ class ProvinceCfg(Section):
     timezone: str = "Asia/Bangkok"
     staff_emails: list[str] = Field(default_factory=list)  # who gets the reminders' summary
     staff_line: list[str] = Field(default_factory=list)  # LINE user or group ids for the summary
+    # whom staff call about the master, as the วิธีใช้ tab says it: "คุณสมชาย งานสารสนเทศ โทร 054-123456"
+    contact: str = ""
     # [south, west, north, east] in degrees: centre coordinates outside it are flagged
     bbox: list[float] | None = None
 

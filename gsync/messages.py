@@ -19,7 +19,7 @@ MESSAGES = {
     "unauthorized_respondent": "ผู้ส่ง {email} ไม่อยู่ในรายชื่อผู้มีสิทธิ์รายงานของอำเภอ{district}: ยังไม่นับเป็นรายงาน จนกว่าเจ้าหน้าที่จะกดยอมรับ",
     "missing_answer": "ไม่ได้ตอบคำถาม “{question}” ในแบบฟอร์ม",
     "unknown_tambon": "ตำบล “{text}” ไม่ใช่ตำบลของอำเภอ{district}",
-    "attachment_unavailable": "ไฟล์แนบในแบบฟอร์มไม่มีในโฟลเดอร์ที่ gsync อ่านได้: ยังตรวจเนื้อหาไม่ได้",
+    "attachment_unavailable": "ไฟล์แนบในแบบฟอร์มไม่มีในโฟลเดอร์ที่ระบบอ่านได้: ยังตรวจเนื้อหาไม่ได้",
     "district_conflict": "ไฟล์ระบุอำเภอ{found} แต่{where}ระบุอำเภอ{used}",
     "quarter_conflict": "ไฟล์ระบุไตรมาสที่ {found} แต่{where}ระบุไตรมาสที่ {used}",
     # read from the file itself (gsync.parse)

@@ -20,6 +20,9 @@ from collections.abc import Iterable
 from gsync import thai
 from gsync.config import Settings
 from gsync.master.layout import (
+    DRIVE,
+    FOLLOW_UP,
+    FORM,
     INCOMPLETE,
     KEY,
     NOTE,
@@ -31,7 +34,9 @@ from gsync.master.layout import (
     TAB_STATUS,
     Cell,
     Table,
+    file_label,
     local_time,
+    problem_summary,
 )
 from gsync.messages import LABELS as PROBLEM_LABELS
 from gsync.models import CollectionReport
@@ -144,24 +149,42 @@ def _one_line(text: str) -> str:
 def _status_columns(status: Table, reports: list[CollectionReport]) -> None:
     titles: list[str] = []
     cells: dict[tuple[str, str], str] = {}
+    why: dict[str, list[str]] = {}
     for r in reports:
         title = column_title(r)
         if title not in titles:
             titles.append(title)
         cells[(r.district, title)] = status_label(r)
+        if reason := _reason(r):
+            why.setdefault(r.district, []).append(f"{title}: {reason}")
     district_col = status.headers.index("อำเภอ") if "อำเภอ" in status.headers else 0
-    # right after the quarters' columns (before the summary and the legend beside the matrix)
-    pos = status.headers.index("") if "" in status.headers else len(status.headers)
+    # right after the quarters' columns (before the reasons, the summary and the legend)
+    pos = next((status.headers.index(h) for h in (FOLLOW_UP, "") if h in status.headers), len(status.headers))
     n = len(titles)
     status.headers[pos:pos] = titles
     status.status_columns = [c + n if c >= pos else c for c in status.status_columns] + list(range(pos, pos + n))
     status.volatile = {k: c + n if c >= pos else c for k, c in status.volatile.items()}
+    status.run_on = [c + n if c >= pos else c for c in status.run_on]
     if status.widths:
         status.widths[pos:pos] = [min(30, max(16, len(t) // 2)) for t in titles]
+    follow = status.headers.index(FOLLOW_UP) if FOLLOW_UP in status.headers else None
+    if "" in status.headers:  # wider now: the legend (on วิธีใช้ too) stays on screen, the rest prints
+        status.print_cols = status.headers.index("")
     for row in status.rows:
         district = str(row[district_col] or "")
         row[pos:pos] = [cells.get((district, t), "") if district and not district.startswith("~") else None
                         for t in titles]
+        if follow is not None and why.get(district) and not district.startswith("~"):
+            row[follow] = "\n".join([*filter(None, [str(row[follow] or "")]), *why[district]])
+
+
+def _reason(r: CollectionReport) -> str:
+    """Why a collection's cell is not green, as `tables.report_reason` says it for a quarter."""
+    if r.timeliness == "missing":
+        return f"เลยกำหนด {thai.format_thai_date(r.deadline)}"
+    late = f"ส่งช้า (กำหนด {thai.format_thai_date(r.deadline)})" if r.timeliness == "late" else ""
+    problems = problem_summary([p.code for p in r.problems]) if r.complete is False else ""
+    return " · ".join(x for x in (late, problems) if x)
 
 
 def _report_row(r: CollectionReport, tz: dt.tzinfo) -> dict[str, Cell]:
@@ -169,8 +192,9 @@ def _report_row(r: CollectionReport, tz: dt.tzinfo) -> dict[str, Cell]:
         KEY: r.key, "อำเภอ": r.district, "ไตรมาส": column_title(r), "กำหนดส่ง": r.deadline,
         "สถานะ": status_label(r),
         "ครบถ้วน": {True: "ครบ", False: "ไม่ครบ", None: ""}[r.complete], "ส่งครั้งแรกเมื่อ": local_time(r.submitted_at, tz),
-        "ช่องทาง": ", ".join(sorted({"แบบฟอร์ม" if f.channel == "form" else "Drive" for f in r.files})),
-        "ไฟล์ที่นับ": ", ".join(f.name for f in r.files), "ไฟล์ที่ถูกแทนที่": ", ".join(f.name for f in r.superseded),
+        "ช่องทาง": ", ".join(sorted({FORM if f.channel == "form" else DRIVE for f in r.files})),
+        "ไฟล์ที่นับ": ", ".join(file_label(f.name) for f in r.files),
+        "ไฟล์ที่ถูกแทนที่": ", ".join(file_label(f.name) for f in r.superseded),
         "กิจกรรม": len(r.activities) if r.kind == "activity" else (len(r.lessons) if r.kind == "lessons" else None),
         "ศูนย์ที่มีกิจกรรม": f"{len(r.centres)} ศูนย์" if r.kind == "register" else None,
         "ปัญหา": "; ".join(p.message for p in r.problems[:5]) + (f" (และอีก {len(r.problems) - 5})" if len(r.problems) > 5 else ""),

@@ -8,12 +8,15 @@ import datetime as dt
 
 from gsync.config import Settings
 from gsync.master import collection_tabs, tables
+from gsync.master.howto import howto_table
 from gsync.master.layout import Table
 from gsync.outcome import Outcome
 
 
 def render(settings: Settings, outcome: Outcome, now: dt.datetime) -> list[Table]:
-    out = collection_tabs.extend(settings, outcome, now, tables.quarter_tabs(settings, outcome, now))
+    # the first tab tells staff how to use the master; then the quarterly tabs, the collections' added
+    out = collection_tabs.extend(settings, outcome, now,
+                                 [howto_table(settings), *tables.quarter_tabs(settings, outcome, now)])
     for t in out:
         _key_last(t)
     return out

@@ -14,6 +14,9 @@ from gsync import thai, thai_calendar
 from gsync.bucketing import ResponseRow
 from gsync.config import Settings
 from gsync.master.layout import (
+    DRIVE,
+    FOLLOW_UP,
+    FORM,
     INCOMPLETE,
     KEY,
     NOTE,
@@ -21,6 +24,7 @@ from gsync.master.layout import (
     TAB_ACTIVITIES,
     TAB_ARCHIVE,
     TAB_CENTRES,
+    TAB_HOWTO,
     TAB_LOG,
     TAB_PLACED,
     TAB_PROBLEMS,
@@ -32,7 +36,9 @@ from gsync.master.layout import (
     TAB_UNATTRIBUTED,
     Cell,
     Table,
+    file_label,
     local_time,
+    problem_summary,
 )
 from gsync.messages import LABELS as PROBLEM_LABELS
 from gsync.models import FormResponse, Report
@@ -86,7 +92,11 @@ LEGEND = (
 
 
 # Headers gsync wrote in earlier versions: such a column in an old master is gsync's, not staff's.
-RETIRED = {TAB_REPORTS: ["timeliness"]}
+RETIRED = {
+    TAB_REPORTS: ["timeliness"],
+    # 0.2: the summary and the legend sat right of the matrix, headed by these
+    TAB_STATUS: ["สรุปรายไตรมาส", "ไตรมาส 1", "ไตรมาส 2", "ไตรมาส 3", "ไตรมาส 4"],
+}
 
 
 def header_stem(h: str) -> str:
@@ -200,11 +210,12 @@ def quarter_tabs(settings: Settings, outcome: Outcome, now: dt.datetime) -> list
     rep = Table(
         TAB_REPORTS,
         [KEY, "อำเภอ", "ไตรมาส", "กำหนดส่ง", "สถานะ", "สถานะการตรวจ", "ครบถ้วน", "ส่งครั้งแรกเมื่อ",
-         "ช่องทาง", "ไฟล์ที่นับ", "ไฟล์ที่ถูกแทนที่", "กิจกรรม", "ศูนย์ที่มีกิจกรรม", "ปัญหา"],
+         "กิจกรรม", "ศูนย์ที่มีกิจกรรม", "ปัญหา", "ช่องทาง", "ไฟล์ที่นับ", "ไฟล์ที่ถูกแทนที่"],
         [_report_row(r, tz) for r in reports],
         staff=[EXCUSED, REVIEW, REASON, NOTE],
-        widths=[2, 12, 6, 12, 22, 18, 8, 16, 10, 24, 16, 7, 9, 36, 8, 12, 20, 20],
+        widths=[2, 12, 8, 13, 20, 18, 8, 18, 8, 10, 42, 14, 30, 20, 8, 12, 20, 20],
         status_columns=[4, 5],
+        print_cols=11,  # on paper: who, when, status and problems; the file lists stay on screen
         retired=RETIRED[TAB_REPORTS],
         validations={EXCUSED: CHECKBOX, REVIEW: list(REVIEW_CHOICES)},
     )
@@ -212,10 +223,11 @@ def quarter_tabs(settings: Settings, outcome: Outcome, now: dt.datetime) -> list
     acts = Table(
         TAB_ACTIVITIES,
         [KEY, "อำเภอ", "ไตรมาส", "ตำบล", "ศูนย์", "กิจกรรม", "ประเภท", "ภารกิจ/มิติ", "วันที่",
-         "สถานที่", "ผู้เข้าร่วม (คน)", "ภาคีเครือข่าย", "งบประมาณ (บาท)", "ผลการดำเนินงาน", "ไฟล์", "แถว"],
+         "ผู้เข้าร่วม (คน)", "ภาคีเครือข่าย", "งบประมาณ (บาท)", "สถานที่", "ผลการดำเนินงาน", "ไฟล์", "แถว"],
         [],
         staff=[NOTE],
-        widths=[2, 12, 6, 12, 40, 28, 6, 20, 13, 20, 9, 20, 10, 36, 24, 5, 20],
+        widths=[2, 12, 8, 12, 30, 28, 8, 20, 13, 11, 20, 11, 24, 36, 24, 5, 20],
+        print_cols=12,  # on paper: who did what, when, with whom; place, result and file on screen
     )
     centres = Table(
         TAB_CENTRES,
@@ -223,14 +235,16 @@ def quarter_tabs(settings: Settings, outcome: Outcome, now: dt.datetime) -> list
          "ละติจูด", "ลองจิจูด", "หมายเหตุในไฟล์", "ไฟล์"],
         [],
         staff=[NOTE],
-        widths=[2, 12, 6, 40, 6, 12, 18, 12, 10, 9, 9, 18, 24, 20],
+        widths=[2, 12, 8, 40, 7, 12, 18, 12, 10, 9, 9, 18, 24, 20],
+        print_cols=12,  # the file the register came from stays on screen
     )
     probs = Table(
         TAB_PROBLEMS,
         [KEY, "อำเภอ", "ไตรมาส", "ประเภทปัญหา", "รายละเอียด", "ไฟล์/คำตอบ", "แถว", "รหัสปัญหา"],
         [],
         staff=[NOTE],
-        widths=[2, 12, 6, 22, 60, 26, 5, 10, 20],
+        widths=[2, 12, 8, 22, 60, 28, 5, 10, 30],
+        hidden=[7],  # the problem code: for scripts and the operator, not for staff's eyes
     )
     responses_by_id = {row.response.id: row.response for row in outcome.responses}
     for r in reports:
@@ -242,9 +256,9 @@ def quarter_tabs(settings: Settings, outcome: Outcome, now: dt.datetime) -> list
             acts.rows.append([
                 base if seen[base] == 1 else f"{base}-{seen[base]}",
                 r.district, r.quarter, a.tambon, a.centre, a.name, a.group or "", a.mission or a.category_raw,
-                a.date if a.date else a.date_raw, a.place, a.participants
+                a.date if a.date else a.date_raw, a.participants
                 if a.participants is not None else a.participants_raw, ", ".join(a.sectors) or a.sectors_raw,
-                a.budget, a.result, names.get(file_id, file_id), a.row,
+                a.budget, a.place, a.result, names.get(file_id, file_id), a.row,
             ])
         for file_id, c in r.centres:
             centres.rows.append([
@@ -267,7 +281,7 @@ def quarter_tabs(settings: Settings, outcome: Outcome, now: dt.datetime) -> list
     unatt = Table(
         TAB_UNATTRIBUTED,
         [KEY, "ไฟล์/คำตอบ", "ช่องทาง", "เหตุผล", "ได้รับเมื่อ"],
-        [[f"{u.source}:{u.id}", u.name, "Google Drive" if u.source == "drive" else "Google Form", u.reason,
+        [[f"{u.source}:{u.id}", file_label(u.name), DRIVE if u.source == "drive" else FORM, u.reason,
           local_time(u.received_at, tz)] for u in outcome.unattributed],
         staff=place_staff,
         widths=[2, 44, 12, 44, 18, 14, 12, 24],
@@ -276,7 +290,7 @@ def quarter_tabs(settings: Settings, outcome: Outcome, now: dt.datetime) -> list
     placed = Table(
         TAB_PLACED,
         [KEY, "ไฟล์/คำตอบ", "ช่องทาง", "นับเป็นรายงานของ", "ได้รับเมื่อ"],
-        [[k, pl.name, "Google Drive" if k.startswith("drive:") else "Google Form",
+        [[k, file_label(pl.name), DRIVE if k.startswith("drive:") else FORM,
           f"อำเภอ{pl.district} ไตรมาสที่ {pl.quarter}", local_time(pl.received_at, tz)] for k, pl in outcome.placed.items()],
         staff=place_staff,
         widths=[2, 44, 12, 26, 18, 14, 12, 24],
@@ -291,22 +305,24 @@ def quarter_tabs(settings: Settings, outcome: Outcome, now: dt.datetime) -> list
         placed.seed[k] = {PLACE_DISTRICT: pl.district, PLACE_QUARTER: f"ไตรมาสที่ {pl.quarter}"}
 
     questions = settings.form.questions if settings.form else {}
-    answer_fields = [f for f in ("reporter", "position", "phone", "centres_active", "activities", "participants",
-                                 "problems", "suggestions") if questions.get(f)]
+    short = [f for f in ANSWER_WIDTHS if questions.get(f)]  # printed: who answered, and the totals
+    long = [f for f in ("problems", "suggestions") if questions.get(f)]  # on screen
     resp = Table(
         TAB_RESPONSES,
-        [KEY, "ส่งเมื่อ", "แก้ไขล่าสุด", "อีเมล", "อำเภอ", "ไตรมาส", *[questions[f] for f in answer_fields],
-         "ไฟล์แนบ", "นับเป็นรายงาน"],
-        [_response_row(row, answer_fields, tz) for row in outcome.responses],
+        [KEY, "ส่งเมื่อ", "อำเภอ", "ไตรมาส", *[questions[f] for f in short], "นับเป็นรายงาน", "อีเมล",
+         "แก้ไขล่าสุด", *[questions[f] for f in long], "ไฟล์แนบ", "รหัสไฟล์แนบ"],
+        [_response_row(row, short, long, tz) for row in outcome.responses],
         staff=[ACCEPT, NOTE],
-        widths=[2, 18, 18, 26, 12, 10, *[20] * len(answer_fields), 30, 10, 12, 20],
+        widths=[2, 18, 12, 8, *[ANSWER_WIDTHS[f] for f in short], 9, 26, 18, *[30] * len(long), 30, 20, 12, 20],
         validations={ACCEPT: CHECKBOX},
+        print_cols=6 + len(short),
+        hidden=[8 + len(short) + len(long)],  # the attachments' Drive ids: for the operator
     )
 
     rates = _rates_table(settings, outcome)
     reviews = Table(
         TAB_REVIEWS,
-        [KEY, "อำเภอ", "ไตรมาส", "ผลการตรวจที่บันทึก", "เหตุผล", "gsync พบเมื่อ"],
+        [KEY, "อำเภอ", "ไตรมาส", "ผลการตรวจที่บันทึก", "เหตุผล", "บันทึกเมื่อ"],
         [[f"{e.key}|{e.seen_at.astimezone(dt.UTC).isoformat(timespec='seconds')}", e.district, e.quarter,
           {"accepted": PASS, "returned": RETURN}.get(e.decision or "", "ล้างผลการตรวจ"), e.reason,
           local_time(e.seen_at, tz)] for e in outcome.reviews],
@@ -317,13 +333,41 @@ def quarter_tabs(settings: Settings, outcome: Outcome, now: dt.datetime) -> list
     return [status, rep, acts, centres, probs, unatt, placed, resp, rates, reviews]
 
 
+LEGEND_HEAD = ("ความหมายของสี", "ความหมาย")
+SUMMARY_HEAD = "~สรุป"  # the key of the summary's header row under the matrix
+
+
+def report_reason(r: Report, tz: dt.tzinfo, now: dt.datetime) -> str:
+    """Why a report's status cell is not green, in a few Thai words ("" when it is green, grey
+    or excused): what staff would otherwise look up two tabs away."""
+    parts: list[str] = []
+    if r.timeliness == "missing":
+        days = (now.astimezone(tz).date() - r.deadline).days
+        parts.append(f"ยังไม่ได้รับ เลยกำหนดมา {days} วัน")
+    elif r.timeliness == "late" and r.submitted_at is not None:
+        days = (r.submitted_at.astimezone(tz).date() - r.deadline).days
+        parts.append(f"ได้รับ {thai.format_thai_date(r.submitted_at.astimezone(tz).date())} ช้า {days} วัน")
+    if r.review == "returned":
+        parts.append(f"ส่งกลับ: {_short(r.review_reason or 'ไม่ระบุเหตุผล')}")
+    elif r.review == "resubmitted":
+        parts.append("อำเภอแก้แล้ว รอตรวจ")
+    elif r.complete is False and r.review != "accepted":
+        parts.append(problem_summary([p.code for p in r.problems]))
+    return " · ".join(p for p in parts if p)
+
+
+def _short(text: str, most: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= most else text[: most - 1] + "…"
+
+
 def _status_table(settings: Settings, outcome: Outcome, now: dt.datetime) -> Table:
-    """The matrix district x quarter, with a summary per quarter and the colour legend beside it."""
+    """The matrix district x quarter with, beside it, why each cell that is not green is not;
+    under it the summary per quarter and, beside that, the colour legend."""
     fy, tz = settings.fiscal_year, settings.tz
     quarters = thai_calendar.quarters_of_year(fy)
     by_key = {r.key: r for r in outcome.reports}
-    n = len(settings.districts)
-    summary: list[list[Cell]] = [["ข้อมูล ณ", thai_datetime(now, tz), None, None, None]]
+    summary: list[list[Cell]] = [["ข้อมูล ณ", thai_datetime(now, tz), *[None] * (len(quarters) - 1)]]
     counts = {
         "ส่งแล้ว": lambda rs: f"{sum(r.submitted_at is not None for r in rs)}/{len(rs)}",
         "ตรงเวลา": lambda rs: sum(r.timeliness == "on_time" for r in rs),
@@ -334,26 +378,32 @@ def _status_table(settings: Settings, outcome: Outcome, now: dt.datetime) -> Tab
     }
     for label, fn in counts.items():
         summary.append([label, *[fn([r for r in outcome.reports if r.quarter == q]) for q in quarters]])
-    panel = [[*(summary[i] if i < len(summary) else [None] * 5), None,
-              *(LEGEND[i] if i < len(LEGEND) else (None, None))] for i in range(max(len(summary), len(LEGEND)))]
     rows: list[list[Cell]] = []
     for d in settings.districts:
-        rows.append([d.name, d.name, *[status_label(by_key[f"{d.name}|Q{q}"]) for q in quarters], None])
-    for i in range(n, len(panel)):  # fewer districts than summary lines: rows of their own
-        rows.append([f"~{i + 1}", None, *[None] * len(quarters), None])
-    for i, line in enumerate(panel):
-        rows[i] += line
-    legend_col = 2 + len(quarters) + 1 + 5 + 1
+        reports = [by_key[f"{d.name}|Q{q}"] for q in quarters]
+        why = "\n".join(f"ไตรมาส {r.quarter}: {x}" for r in reports if (x := report_reason(r, tz, now)))
+        rows.append([d.name, d.name, *[status_label(r) for r in reports], why, None, None, None])
+    # Under the matrix: the summary per quarter (its own header row) and the colour legend beside it
+    # (its columns headed in the first row: a column with an empty header would be staff's).
+    blank: list[Cell] = [None] * (len(quarters) + 5)
+    rows.append(["~0", *blank])
+    rows.append([SUMMARY_HEAD, "สรุป", *[f"ไตรมาส {q}" for q in quarters], None, None, None, None])
+    for i in range(max(len(summary), len(LEGEND))):
+        line = summary[i] if i < len(summary) else [None] * (len(quarters) + 1)
+        word, meaning = LEGEND[i] if i < len(LEGEND) else (None, None)
+        rows.append([f"~{i + 1}", *line, None, None, word, meaning])
+    legend_col = 2 + len(quarters) + 2
     return Table(
         TAB_STATUS,
-        [KEY, "อำเภอ", *[thai_calendar.quarter_label(fy, q) for q in quarters], "",
-         "สรุปรายไตรมาส", *[f"ไตรมาส {q}" for q in quarters], "", "ความหมายของสี", "ความหมาย"],
+        [KEY, "อำเภอ", *[thai_calendar.quarter_label(fy, q) for q in quarters], FOLLOW_UP, "", *LEGEND_HEAD],
         rows,
-        widths=[2, 13, 21, 21, 21, 21, 1, 17, 7, 7, 7, 7, 1, 19, 22],
+        widths=[2, 14, *[20] * len(quarters), 44, 1, 21, 24],
         status_columns=[*range(2, 2 + len(quarters)), legend_col],
         hidden_key=True,
-        volatile={str(rows[0][0]): 2 + len(quarters) + 2},  # the as-of time alone is no reason to write
+        volatile={"~1": 2},  # the as-of time alone is no reason to write
         fit_page=True,
+        retired=RETIRED[TAB_STATUS],
+        heading_keys=[SUMMARY_HEAD],
     )
 
 
@@ -389,17 +439,24 @@ def _rates_table(settings: Settings, outcome: Outcome) -> Table:
          "ผ่านการตรวจ", "อัตราการส่ง (%)", "อัตราส่งตรงเวลา (%)", "อัตราผ่านการตรวจ (%)", "ศูนย์ที่มีกิจกรรม",
          "ศูนย์ทั้งหมด"],
         rows,
-        widths=[2, 30, 14, 12, 12, 10, 10, 10, 10, 12, 14, 14, 14, 12],
+        widths=[2, 30, 14, 14, 13, 10, 10, 9, 10, 12, 14, 14, 15, 12],
         chart={"first_row": 1, "last_row": n, "label_col": 1, "first_col": 9, "last_col": 10},
+        run_on=[1],  # the explanation lines under the table
     )
 
 
-def _response_row(row: ResponseRow, answer_fields: list[str], tz: dt.tzinfo) -> list[Cell]:
+# The Form's answers printed on แบบฟอร์ม, with their column widths (the long answers stay on screen).
+ANSWER_WIDTHS = {"reporter": 20, "position": 18, "phone": 15, "centres_active": 12, "activities": 12,
+                 "participants": 12}
+
+
+def _response_row(row: ResponseRow, short: list[str], long: list[str], tz: dt.tzinfo) -> list[Cell]:
     r = row.response
-    return [r.id, local_time(r.created_at, tz), local_time(r.last_submitted_at, tz), r.email or "",
-            row.district or r.answers.get("district", ""), row.quarter or r.answers.get("quarter", ""),
-            *[r.answers.get(f, "") for f in answer_fields],
-            ", ".join(f.name for f in r.report_files), "นับ" if row.counts else "ไม่นับ"]
+    return [r.id, local_time(r.created_at, tz), row.district or r.answers.get("district", ""),
+            row.quarter or r.answers.get("quarter", ""), *[r.answers.get(f, "") for f in short],
+            "นับ" if row.counts else "ไม่นับ", r.email or "", local_time(r.last_submitted_at, tz),
+            *[r.answers.get(f, "") for f in long], ", ".join(file_label(f.name) for f in r.report_files),
+            ", ".join(f.id for f in r.report_files)]
 
 
 def log_table(row: list[Cell]) -> Table:
@@ -414,14 +471,15 @@ def log_table(row: list[Cell]) -> Table:
 
 
 def _report_row(r: Report, tz: dt.tzinfo) -> list[Cell]:
-    channels = sorted({"แบบฟอร์ม" if r.responses else "", *("Drive" for f in r.files if f.channel == "drive")} - {""})
+    channels = sorted({FORM if r.responses else "", *(DRIVE for f in r.files if f.channel == "drive")} - {""})
     return [
         r.key, r.district, r.quarter, r.deadline, status_label(r),
         REVIEW_LABELS.get(r.review or "", "") + (f": {r.review_reason}" if r.review_reason else ""),
         {True: "ครบ", False: "ไม่ครบ", None: ""}[r.complete], local_time(r.submitted_at, tz),
-        ", ".join(channels), ", ".join(f.name for f in r.files), ", ".join(f.name for f in r.superseded),
         len(r.activities), f"{r.centres_active}/{r.centres_expected}",
         "; ".join(p.message for p in r.problems[:5]) + (f" (และอีก {len(r.problems) - 5})" if len(r.problems) > 5 else ""),
+        ", ".join(channels), ", ".join(file_label(f.name) for f in r.files),
+        ", ".join(file_label(f.name) for f in r.superseded),
     ]
 
 
@@ -475,6 +533,7 @@ SIGNATURES: dict[str, tuple[str, ...]] = {
     TAB_REVIEWS: ("ผลการตรวจที่บันทึก",),
     TAB_LOG: ("เวลา", "ผล", "คำขอ API"),
     TAB_ARCHIVE: ("แท็บเดิม", "ข้อมูลแถวเดิม"),
+    TAB_HOWTO: ("หัวข้อ", "รายละเอียด"),
 }
 
 

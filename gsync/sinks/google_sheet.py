@@ -413,7 +413,10 @@ class GoogleSheetSink:
                                         "columnCount": need_cols, "frozenRowCount": 1}
                 if need_cols > 1:
                     grid["frozenColumnCount"] = _frozen(p.table, need_cols)
-                reqs.append({"addSheet": {"properties": {"sheetId": sheet_id, "title": title, "gridProperties": grid}}})
+                props: dict[str, Any] = {"sheetId": sheet_id, "title": title, "gridProperties": grid}
+                if p.table.first:
+                    props["index"] = 0  # วิธีใช้ opens first
+                reqs.append({"addSheet": {"properties": props}})
                 reqs += _formatting(p.table, sheet_id, p.width, rules=True)
                 reqs += _staff_tools(p.table, sheet_id, p.width, charts=0)
                 continue
@@ -577,6 +580,14 @@ def _formatting(table: Table, sheet_id: int, width: int, *, rules: bool) -> list
         reqs.append({"updateDimensionProperties": {
             "range": {"sheetId": sheet_id, "dimension": "COLUMNS", "startIndex": c, "endIndex": c + 1},
             "properties": {"pixelSize": chars * PX_PER_CHAR}, "fields": "pixelSize"}})
+    # What prints (Table.print_cols, the columns staff need on paper) wraps, top-aligned: Sheets then
+    # sizes each row to its text. Sheets has no print area to set through the API: those columns
+    # come first, so "print the selected cells" over them is the workbook's print area.
+    printed = table.print_cols or width
+    reqs.append({"repeatCell": {
+        "range": {"sheetId": sheet_id, "startRowIndex": 1, "startColumnIndex": 0, "endColumnIndex": printed},
+        "cell": {"userEnteredFormat": {"wrapStrategy": "WRAP", "verticalAlignment": "TOP"}},
+        "fields": "userEnteredFormat(wrapStrategy,verticalAlignment)"}})
     if table.staff:
         reqs.append({"repeatCell": {
             "range": {"sheetId": sheet_id, "startRowIndex": 1, "startColumnIndex": len(table.headers),
@@ -605,9 +616,9 @@ def _staff_tools(table: Table, sheet_id: int, width: int, *, charts: int | None)
     columns, a warning before anyone types over gsync's columns, the rates chart (once)."""
     reqs: list[dict[str, Any]] = []
     n, n_all = len(table.headers), len(table.all_headers)
-    if table.hidden_key:
-        reqs.append({"updateDimensionProperties": {
-            "range": {"sheetId": sheet_id, "dimension": "COLUMNS", "startIndex": 0, "endIndex": 1},
+    for col in ([0] if table.hidden_key else []) + [i for i in table.hidden if i < width]:
+        reqs.append({"updateDimensionProperties": {  # the key, problem codes and Drive ids: not for staff's eyes
+            "range": {"sheetId": sheet_id, "dimension": "COLUMNS", "startIndex": col, "endIndex": col + 1},
             "properties": {"hiddenByUser": True}, "fields": "hiddenByUser"}})
     if table.staff:  # a staff column moved: its old drop-down must not stay behind
         reqs.append({"setDataValidation": {"range": {"sheetId": sheet_id, "startRowIndex": 1,

@@ -8,10 +8,12 @@ with `=`, `+`, `-` or `@` is a string with Excel's quote prefix, never a formula
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import os
 import re
 import stat
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -114,7 +116,7 @@ class WorkbookSink:
             if theirs in wb.sheetnames and mine not in wb.sheetnames:
                 wb[theirs].title = mine
         for t in tables:
-            index = None
+            index = 0 if t.first else None  # a new วิธีใช้ goes first; every other new tab last
             if t.title in wb.sheetnames:
                 index = wb.sheetnames.index(t.title)
                 wb.remove(wb[t.title])
@@ -224,36 +226,194 @@ def _property(wb: openpyxl.Workbook, name: str) -> str:
 
 
 def _write_sheet(ws, t: Table, rows: list[list[Cell]]) -> None:  # type: ignore[no-untyped-def]
-    styles = _Styles()
-    long_text = {i + 1 for i, w in enumerate(t.widths) if w >= 18}
+    styles = _Styles(ws.parent)
+    layout = print_layout(t, rows)
     for r_idx, row in enumerate(rows, start=1):
+        key = str(row[0] if row else "")
+        framed = r_idx == 1 or not key.startswith("~")  # "~": lines under a table, framed where filled
         for c_idx, value in enumerate(row, start=1):
             cell = ws.cell(row=r_idx, column=c_idx)
             _write_cell(cell, value)
             if r_idx > 1:
-                _style_cell(cell, t, row, c_idx, long_text, styles)
+                _style_cell(cell, t, value, c_idx, layout.wrapped(c_idx, value), styles)
+            if framed or (value not in (None, "") and not layout.runs_on(c_idx, value)):
+                _style_of(cell).borderId = styles.border
+            if key in t.heading_keys and value not in (None, ""):
+                _style_of(cell).fontId, _style_of(cell).fillId = styles.bold, styles.header
     _header_row(ws, t, rows, styles)
-    _row_heights(ws, t, rows, long_text)
+    for r_idx, height in layout.heights.items():
+        ws.row_dimensions[r_idx].height = height
     if t.hidden_key:
         ws.column_dimensions["A"].hidden = True
         ws.freeze_panes = "C2"  # the hidden key and the district beside it stay in view
     else:
         ws.freeze_panes = "B2"
+    for c in t.hidden:
+        ws.column_dimensions[_letter(c + 1)].hidden = True
     _validations(ws, t, max(len(rows), 2))
-    _print_setup(ws, t)
+    _print_setup(ws, t, rows, layout)
     if t.chart and len(rows) > t.chart["last_row"]:
-        _chart(ws, t)
+        _chart(ws, t, len(rows))
+
+
+def _letter(n: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return str(get_column_letter(n))
+
+
+# --- paper ------------------------------------------------------------------------------------
+# Every tab prints on A4 landscape at a fixed scale. The numbers are Excel's (LibreOffice reads
+# them the same way): a column `w` characters wide is 7w+5 pixels at 96 dpi in the default
+# 11-pt font, and one line of 11-pt text, Thai marks above and below included, needs 15 pt.
+FONT_PT, MIN_PRINT_PT = 11, 8
+MIN_SCALE = -(-100 * MIN_PRINT_PT // FONT_PT)  # 73 %: 11-pt text prints at 8 pt
+MARGIN_IN = 0.4
+PAGE_W_IN, PAGE_H_IN = 11.69 - 2 * MARGIN_IN, 8.27 - 2 * 0.5 - 0.4  # A4 landscape less margins and footer
+LINE_PT, PAD_PT = 15.0, 3.0
+SAFETY = 0.93  # sheet programs' column widths differ by a few per cent: never lose a column to page two
+CHART_ROWS = 17  # the rates chart (8 cm) under its table, in default-height rows
+_THAI = re.compile("[\u0e01-\u0e5b]")
+_MARKS = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")  # Thai vowels and tones above/below: no width
+
+
+def column_width(t: Table, c: int) -> int:
+    return t.widths[c] if c < len(t.widths) else 22
+
+
+def text_width(text: str) -> float:
+    """`text`'s width in the digit widths a column's width counts, as LibreOffice's Thai font (Loma)
+    and Carlito set it at 11 pt: a Thai consonant is 1.3 digits, a vowel beside it about 1, เ 0.7,
+    a space 0.45, punctuation 0.6; marks above and below take no width."""
+    w = 0.0
+    for ch in _MARKS.sub("", text):
+        if "\u0e01" <= ch <= "\u0e2e":
+            w += 1.3
+        elif ch == "\u0e40":
+            w += 0.7
+        elif "\u0e50" <= ch <= "\u0e59":
+            w += 1.25  # Thai digits
+        elif "\u0e2f" <= ch <= "\u0e5b":
+            w += 1.05
+        elif ch == " ":
+            w += 0.45
+        elif ch.isalnum():
+            w += 1.0
+        else:
+            w += 0.6
+    return w
+
+
+@functools.lru_cache(maxsize=1 << 16)  # a tab repeats its names, dates and statuses thousands of times
+def text_lines(text: str, width: int, bold: bool = False) -> int:
+    """How many lines `text` takes wrapped in a column `width` characters wide, wrapped as a
+    sheet program does: between words at spaces; inside a run of Thai (no spaces between
+    words) too, losing up to a word's width at each break; a run of Latin (an email, a file
+    name) only at its spaces. Every line break typed counts."""
+    k = 1.05 if bold else 1.0
+    cap = max(1.0, width - 0.5)
+    if "\n" not in text and len(text) * 1.3 * k <= cap:
+        return 1  # no character is wider than 1.3: it fits
+    total = 0
+    for part in text.split("\n"):
+        lines, used = 1, 0.0
+        for token in part.split(" "):
+            tw, gap = text_width(token) * k, (0.45 * k if used else 0.0)
+            if used + gap + tw <= cap:
+                used += gap + tw
+                continue
+            thai = bool(_THAI.search(token))
+            loss = 2.0 if thai else 0.0
+            if thai and cap - used - gap > loss:
+                tw -= cap - used - gap - loss  # what fits on this line; the rest goes on
+            elif not used:
+                tw -= cap  # a run longer than the column, cut where the column ends
+            lines += 1
+            step = max(1.0, cap - loss)
+            while tw > cap:
+                lines, tw = lines + 1, tw - step
+            used = tw
+        total += lines
+    return total
+
+
+@dataclass
+class PrintLayout:
+    """What a tab looks like on paper: the printed columns, the wrapped cells, the rows' heights
+    (LibreOffice does not grow a row for its wrapped text, so every sheet program gets them
+    written), the print area and the scale."""
+
+    printed: int  # 1-based: the last printed column
+    width_px: int
+    heights: dict[int, float] = field(default_factory=dict)  # 1-based row -> points
+    area: str = ""
+    scale: int = 100
+    widths: list[int] = field(default_factory=list)
+    run_on: frozenset[int] = frozenset()
+
+    def runs_on(self, c_idx: int, value: Cell) -> bool:
+        """Text left to run on over the empty cells to its right (no frame to cut through it)."""
+        return isinstance(value, str) and c_idx - 1 in self.run_on and text_lines(value, self.widths[c_idx - 1]) > 1
+
+    def wrapped(self, c_idx: int, value: Cell) -> bool:
+        return (isinstance(value, str) and c_idx - 1 not in self.run_on
+                and (("\n" in value) or text_lines(value, self.widths[c_idx - 1]) > 1))
+
+
+def print_layout(t: Table, rows: list[list[Cell]]) -> PrintLayout:
+    n_cols = max([len(t.all_headers), *(len(r) for r in rows)])
+    widths = [column_width(t, c) for c in range(n_cols)]
+    printed = t.print_cols or n_cols
+    hidden = set(t.hidden) | ({0} if t.hidden_key else set())
+    width_px = sum(7 * widths[c] + 5 for c in range(printed) if c not in hidden)
+    layout = PrintLayout(printed, width_px, widths=widths, run_on=frozenset(t.run_on))
+    total = 0.0
+    for r_idx, row in enumerate(rows, start=1):
+        lines = 1
+        for c, value in enumerate(row[:printed]):
+            if isinstance(value, str) and c not in hidden and (r_idx == 1 or layout.wrapped(c + 1, value)):
+                lines = max(lines, text_lines(value, widths[c], bold=r_idx == 1))
+        height = max(2, lines) * LINE_PT + PAD_PT if r_idx == 1 else lines * LINE_PT + (PAD_PT if lines > 1 else 0)
+        if r_idx == 1 or lines > 1:
+            layout.heights[r_idx] = height
+        total += height
+    last_row = len(rows) + (CHART_ROWS + 1 if t.chart else 0)
+    if len(rows) <= 1:
+        layout.area = "A1"  # nothing but the header: the hidden key cell, an empty page (not printed)
+    else:
+        layout.area = f"A1:{_letter(printed)}{last_row}"
+    fit = 100 * PAGE_W_IN * 96 * SAFETY / max(width_px, 1)
+    if t.fit_page:
+        fit = min(fit, 100 * PAGE_H_IN * 72 / max(total + (CHART_ROWS * LINE_PT if t.chart else 0), 1))
+    layout.scale = max(MIN_SCALE, min(100, int(fit)))
+    return layout
 
 
 class _Styles:
-    """The fills and alignments of one tab (openpyxl objects, made when a tab is written)."""
+    """The fonts, fills, borders and alignments of one tab, each added to the workbook's style
+    tables once: a cell gets their ids. (Assigning openpyxl's style objects cell by cell hashes
+    each object again for every cell: most of the time a 10,000-row tab took to write.)"""
 
-    def __init__(self) -> None:
-        from openpyxl.styles import Alignment, Font, PatternFill
+    def __init__(self, wb: Any) -> None:
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
-        self.status = {word: PatternFill("solid", fgColor=colour) for word, colour in STATUS_COLOURS}
-        self.header, self.staff = PatternFill("solid", fgColor=_HEADER_GREY), PatternFill("solid", fgColor=_STAFF_YELLOW)
-        self.wrap, self.top, self.bold = Alignment(wrap_text=True, vertical="top"), Alignment(vertical="top"), Font(bold=True)
+        thin = Side(style="thin", color="A6A6A6")
+        self.status = {word: wb._fills.add(PatternFill("solid", fgColor=colour)) for word, colour in STATUS_COLOURS}
+        self.header = wb._fills.add(PatternFill("solid", fgColor=_HEADER_GREY))
+        self.staff = wb._fills.add(PatternFill("solid", fgColor=_STAFF_YELLOW))
+        self.wrap = wb._alignments.add(Alignment(wrap_text=True, vertical="top"))
+        self.top = wb._alignments.add(Alignment(vertical="top"))
+        self.bold = wb._fonts.add(Font(bold=True))
+        self.border = wb._borders.add(Border(left=thin, right=thin, top=thin, bottom=thin))
+
+
+def _style_of(cell: Any) -> Any:
+    """A cell's style ids (openpyxl makes them on first use, as its own style setters do)."""
+    if cell._style is None:
+        from openpyxl.styles.cell_style import StyleArray
+
+        cell._style = StyleArray()
+    return cell._style
 
 
 def _write_cell(cell: Any, value: Cell) -> None:
@@ -268,46 +428,26 @@ def _write_cell(cell: Any, value: Cell) -> None:
         cell.number_format = DATE_FORMAT
 
 
-def _style_cell(cell: Any, t: Table, row: list[Cell], c_idx: int, long_text: set[int], styles: _Styles) -> None:
-    """A data cell: top-aligned; a status coloured by its word; staff's columns filled."""
-    value = row[c_idx - 1]
-    cell.alignment = styles.top
+def _style_cell(cell: Any, t: Table, value: Cell, c_idx: int, wrapped: bool, styles: _Styles) -> None:
+    """A data cell: top-aligned, wrapped when longer than its column; a status coloured by its
+    word; staff's columns filled."""
+    style = _style_of(cell)
+    style.alignmentId = styles.wrap if wrapped else styles.top
     if (c_idx - 1) in t.status_columns and isinstance(value, str):
         fill = next((f for word, f in styles.status.items() if word in value), None)
         if fill is not None:
-            cell.fill = fill
-            cell.alignment = styles.wrap
+            style.fillId = fill
     elif len(t.headers) < c_idx <= len(t.all_headers):
-        cell.fill = styles.staff
-    if c_idx in long_text and isinstance(value, str) and _blocked(row, c_idx):
-        cell.alignment = styles.wrap  # a long file list or problem wraps: the page stays one wide
+        style.fillId = styles.staff
 
 
 def _header_row(ws: Any, t: Table, rows: list[list[Cell]], styles: _Styles) -> None:
-    from openpyxl.utils import get_column_letter
-
     for c_idx in range(1, len(rows[0]) + 1 if rows else len(t.all_headers) + 1):
         cell = ws.cell(row=1, column=c_idx)
-        cell.font = styles.bold
-        cell.fill = styles.header if c_idx <= len(t.headers) else styles.staff
-        cell.alignment = styles.wrap
-        width = t.widths[c_idx - 1] if c_idx - 1 < len(t.widths) else 22
-        ws.column_dimensions[get_column_letter(c_idx)].width = width
-    ws.row_dimensions[1].height = 33  # two lines of Thai: a header that wraps is seen whole
-
-
-def _row_heights(ws: Any, t: Table, rows: list[list[Cell]], long_text: set[int]) -> None:
-    """Rows as tall as their wrapped text (LibreOffice does not size them when it opens the
-    file): Thai combining marks take no width, so count base characters."""
-    for r_idx, row in enumerate(rows[1:], start=2):
-        lines = 1
-        for c_idx, value in enumerate(row, start=1):
-            if isinstance(value, str) and (c_idx in long_text or (c_idx - 1) in t.status_columns) and _blocked(row, c_idx):
-                width = t.widths[c_idx - 1] if c_idx - 1 < len(t.widths) else 22
-                chars = sum(1 for ch in value if not ("\u0e31" <= ch <= "\u0e3a" or "\u0e47" <= ch <= "\u0e4e"))
-                lines = max(lines, min(4, -(-chars // max(width, 1))))
-        if lines > 1:
-            ws.row_dimensions[r_idx].height = 15 * lines
+        style = _style_of(cell)
+        style.fontId, style.alignmentId, style.borderId = styles.bold, styles.wrap, styles.border
+        style.fillId = styles.header if c_idx <= len(t.headers) else styles.staff
+        ws.column_dimensions[_letter(c_idx)].width = column_width(t, c_idx - 1)
 
 
 def _validations(ws: Any, t: Table, last_row: int) -> None:
@@ -331,26 +471,24 @@ def _validations(ws: Any, t: Table, last_row: int) -> None:
         dv.add(f"{letter}2:{letter}{last_row + 500}")
 
 
-def _blocked(row: list[Cell], c_idx: int) -> bool:
-    """Long text wraps only where the cell to its right holds something (else it may run on)."""
-    return c_idx < len(row) and row[c_idx] not in (None, "")
-
-
-def _print_setup(ws, t: Table) -> None:  # type: ignore[no-untyped-def]
-    """A4 landscape, the header row on every page, as wide as one page (the status tab: one page)."""
+def _print_setup(ws, t: Table, rows: list[list[Cell]], layout: PrintLayout) -> None:  # type: ignore[no-untyped-def]
+    """A4 landscape at a fixed scale that prints 11-pt text at 8 pt or more (never "fit to one
+    page wide", which shrank 18 columns to 5 pt), the header row on every page, the columns staff
+    need on paper (`Table.print_cols`; the rest stays on screen); an empty tab prints nothing."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 1 if t.fit_page else 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = False
+    ws.page_setup.scale = layout.scale
+    ws.page_setup.pageOrder = "overThenDown"
+    ws.print_options.gridLines = False  # the table has its own borders; nothing empty is framed
     ws.print_title_rows = "1:1"
-    ws.print_options.gridLines = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.left = ws.page_margins.right = MARGIN_IN
     ws.page_margins.top = ws.page_margins.bottom = 0.5
     ws.oddFooter.center.text = "&A หน้า &P/&N"
+    ws.print_area = layout.area
 
 
-def _chart(ws, t: Table) -> None:  # type: ignore[no-untyped-def]
+def _chart(ws, t: Table, n_rows: int) -> None:  # type: ignore[no-untyped-def]
     """Reporting and on-time rates per quarter, a native bar chart beside the rates table."""
     from openpyxl.chart import BarChart, Reference
 
@@ -358,7 +496,7 @@ def _chart(ws, t: Table) -> None:  # type: ignore[no-untyped-def]
     chart = BarChart()
     chart.type = "col"
     chart.title = "อัตราการส่งและอัตราส่งตรงเวลา (%)"
-    chart.y_axis.title = "ร้อยละ"
+    # (no axis title: the chart's title says "%", and an axis title would print under 8 pt)
     chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 100
     data = Reference(ws, min_col=c["first_col"] + 1, max_col=c["last_col"] + 1, min_row=1, max_row=c["last_row"] + 1)
     labels = Reference(ws, min_col=c["label_col"] + 1, min_row=2, max_row=c["last_row"] + 1)
@@ -367,5 +505,14 @@ def _chart(ws, t: Table) -> None:  # type: ignore[no-untyped-def]
     for series, colour in zip(chart.series, ("0072B2", "E69F00"), strict=False):  # Okabe-Ito blue, orange
         series.graphicalProperties.solidFill = colour
         series.graphicalProperties.line.solidFill = colour
+    # 12-pt axis and legend text: 9 pt at the tab's 75 % (a chart's default 10 pt would print at 7.5)
+    from openpyxl.chart.text import RichText
+    from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
+
+    size = CharacterProperties(sz=1200)
+    text = RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=size), endParaRPr=size)])
+    chart.x_axis.txPr, chart.y_axis.txPr = text, text
+    if chart.legend is not None:
+        chart.legend.txPr = text
     chart.height, chart.width = 8, 18
-    ws.add_chart(chart, f"B{c['last_row'] + 10}")
+    ws.add_chart(chart, f"B{n_rows + 2}")  # under the table and its explanation, inside the print area

@@ -27,10 +27,10 @@ NOW = "2025-04-20T09:00:00+07:00"
 # Columns that name a submission by its channel's id: a Drive file id or a local path, a
 # Forms responseId or the CSV row's hash (and the keys hashed from them); and the Form
 # upload's file name, which the API gives and a downloaded CSV does not.
-CHANNEL_COLUMNS = {"ปัญหา": {KEY, "ไฟล์/คำตอบ"}, "ไฟล์ที่ระบุไม่ได้": {KEY}, "แบบฟอร์ม": {KEY, "ไฟล์แนบ"}}
+CHANNEL_COLUMNS = {"ปัญหา": {KEY, "ไฟล์/คำตอบ"}, "ไฟล์ที่ระบุไม่ได้": {KEY}, "แบบฟอร์ม": {KEY, "ไฟล์แนบ", "รหัสไฟล์แนบ"}}
 # Offline, a Form upload link cannot be opened, so it is listed as a placeholder; online the
 # same link is the QR folder's file, counted once.
-PLACEHOLDER = re.compile(r"(, )?ไฟล์แนบในแบบฟอร์ม \([\w-]+\)")
+PLACEHOLDER = re.compile(r"(, )?ไฟล์แนบในแบบฟอร์ม \(ไม่ทราบชื่อไฟล์\)")
 WRITES = ("sheets.spreadsheets.batchUpdate", "sheets.spreadsheets.values.batchUpdate",
           "sheets.spreadsheets.values.batchClear", "sheets.spreadsheets.values.update",
           "sheets.spreadsheets.values.append", "sheets.spreadsheets.values.clear")

@@ -79,7 +79,7 @@ def test_staff_column_and_tab_survive_syncs_and_a_gsync_column_coming_back(gp: P
     google_run(gp)
     row = row_of(gp, "รายงาน", "แจ้ห่ม|Q1")
     assert row["ผู้ติดตาม"] == "คุณสมศรี" and "ช่องทาง" in row
-    assert row_of(gp, "รายงาน", "เถิน|Q1")["ช่องทาง"] == "Drive"
+    assert row_of(gp, "รายงาน", "เถิน|Q1")["ช่องทาง"] == "Google Drive"
 
 
 def test_return_resubmit_accept_through_the_sheet(gp: Province) -> None:

@@ -133,7 +133,7 @@ def test_staff_column_survives_when_gsync_adds_a_column(province: Path) -> None:
     add_own_column(master, "รายงาน", "ผู้ติดตาม", {"เถิน|Q1": "คุณอรุณ"})
     sync(province)
     row = row_of(master, "รายงาน", "เถิน|Q1")
-    assert row["ช่องทาง"] == "Drive"  # gsync's column is back, filled
+    assert row["ช่องทาง"] == "Google Drive"  # gsync's column is back, filled
     assert row["ผู้ติดตาม"] == "คุณอรุณ"
 
 
@@ -271,7 +271,9 @@ def test_status_tab_legend_summary_and_print_setup(province: Path) -> None:
     assert swatches["ส่งกลับแก้ไข"] == "D7A6C8" and swatches["ยังไม่ส่ง (เลยกำหนด)"] == "F4A582"
     assert swatches["ส่งตรงเวลา"] == "CCEBDD" and swatches["ยังไม่ถึงกำหนด"] == "E8E8E8"
     assert ws.freeze_panes == "C2" and ws.column_dimensions["A"].hidden
-    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToHeight == 1
+    # printed at a fixed scale (11-pt text at 8 pt or more), never shrunk to fit the page
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.scale >= 73
+    assert not ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.print_title_rows == "$1:$1"
     assert all(w.page_setup.orientation == "landscape" for w in wb.worksheets)
 

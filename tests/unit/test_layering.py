@@ -25,7 +25,7 @@ CORE = [
     "sync", "ports",
     "parse", "parse.fingerprint", "parse.grid", "parse.lessons", "parse.sniff", "parse.table",
     "master", "master.layout", "master.tables", "master.merge", "master.collection_tabs", "master.render",
-    "master.cells", "master.policy",
+    "master.cells", "master.policy", "master.howto",
 ]
 # What the core may import from gsync besides itself: the package (its version) and the
 # validated settings (config.py is where a config file is read; the core only gets Settings).
