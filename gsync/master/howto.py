@@ -26,6 +26,7 @@ from gsync.master.layout import (
     TAB_REVIEWS,
     TAB_STATUS,
     TAB_UNATTRIBUTED,
+    Cell,
     Table,
 )
 from gsync.master.tables import (
@@ -36,7 +37,6 @@ from gsync.master.tables import (
     PLACE_QUARTER,
     REASON,
     REVIEW,
-    Cell,
     header_stem,
 )
 
