@@ -43,7 +43,7 @@ RSS_LIMIT_MB = 200
 PARSE_TARGET = 50
 REQ_RATIO, WALL_RATIO = 100, 20
 COUNTRY_RATIO = 2  # the whole country in one config: at most 2x the CPU of its provinces synced one by one
-PREVIOUS = "180fab5"  # the previous release, run side by side (--previous)
+PREVIOUS = "83fc267"  # the previous release (0.2.0), run side by side (--previous)
 SIDE_BY_SIDE = ["lampang-cold", "lampang-nochange", "lampang-upload"]
 
 
