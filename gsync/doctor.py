@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
-import sqlite3
 import stat
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -98,17 +96,9 @@ def _emptied(s: Settings, n: int) -> Check | None:
 
 def _last_counts(path: Path, key: str) -> dict[str, object]:
     """What the last good sync counted per channel, read-only from its state (empty if none)."""
-    if not path.is_file():
-        return {}
-    try:
-        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            row = db.execute("SELECT value FROM kv WHERE key = ?", (key,)).fetchone()
-        finally:
-            db.close()
-        value = json.loads(row[0]) if row else {}
-    except (sqlite3.Error, ValueError):
-        return {}
+    from gsync.state import peek
+
+    value = peek(path, key)
     return value if isinstance(value, dict) else {}
 
 

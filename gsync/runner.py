@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 import logging
 import sqlite3
 import sys
@@ -160,17 +159,10 @@ def google_clients(settings: Settings, accounting: Accounting | None = None, *,
 def _attention_seen(path: Path) -> object:
     """The last run's flagged items, read-only from the state about to be forgotten (None when
     it cannot be read: a corrupt state carries nothing)."""
+    from gsync.state import peek
     from gsync.sync import ATTENTION_KEY
 
-    try:
-        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            row = db.execute("SELECT value FROM kv WHERE key = ?", (ATTENTION_KEY,)).fetchone()
-        finally:
-            db.close()
-        return json.loads(row[0]) if row else None
-    except (sqlite3.Error, ValueError):
-        return None
+    return peek(path, ATTENTION_KEY)
 
 
 def _open_state(path: Path | None) -> State:

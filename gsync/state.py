@@ -49,6 +49,22 @@ def _text(s: str) -> str:
         return s.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
+def peek(path: Path, key: str) -> object:
+    """One key's JSON value from a state file, read-only and without opening it as a `State`
+    (no lock, no migration): None when the file, the key or a readable value is not there."""
+    if not path.is_file():
+        return None
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            row = db.execute("SELECT value FROM kv WHERE key = ?", (key,)).fetchone()
+        finally:
+            db.close()
+        return json.loads(row[0]) if row else None
+    except (sqlite3.Error, ValueError):
+        return None
+
+
 class State:
     def __init__(self, path: Path | None) -> None:
         """`path=None` keeps everything in memory (dry runs, tests)."""
